@@ -1,0 +1,81 @@
+//===- Server.h - A libuv server for many compiler connections ------------===//
+
+#ifndef SWITCHYARD_SERVER_H
+#define SWITCHYARD_SERVER_H
+
+#include "switchyard/Agent.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <uv.h>
+
+namespace switchyard {
+
+struct ServerOptions {
+  std::string SocketPath;
+  /// Serve clients of other users too. Off by default: the kernel's peer
+  /// credentials must name this user.
+  bool AllowOtherUsers = false;
+  /// Largest frame accepted from a compiler.
+  uint32_t MaxFrame = 64u << 20;
+  /// A client that has not finished its handshake by then is dropped.
+  uint64_t HandshakeTimeoutMs = 10000;
+  /// Receives one line per notable event (refused or broken client).
+  std::function<void(const std::string &)> Log;
+  /// Receives every answered decision, for --log.
+  std::function<void(const SessionInfo &, const fb::DecisionRequest &,
+                     const Answer &)>
+      OnDecision;
+};
+
+struct ServerStats {
+  uint64_t Connections = 0;
+  uint64_t Refused = 0;
+  uint64_t Dropped = 0; ///< Closed for a protocol error or a timeout.
+  uint64_t Decisions = 0;
+  uint64_t Reports = 0;
+  uint64_t Open = 0;
+};
+
+/// Serves the Switchyard protocol on a Unix socket, on the caller's loop.
+/// One thread, many concurrent compilers: the agent is called on the loop.
+class Server {
+public:
+  Server(uv_loop_t *Loop, Agent &TheAgent, ServerOptions Options);
+  ~Server();
+  Server(const Server &) = delete;
+  Server &operator=(const Server &) = delete;
+
+  /// Creates the socket (owner-only permissions) and starts listening.
+  /// Returns 0 or a negative libuv error code; \p Err says what failed.
+  int listen(std::string &Err);
+
+  /// Stops listening, closes every client and removes the socket file. The
+  /// loop then runs dry once the close callbacks have run.
+  void close();
+
+  const ServerStats &stats() const { return Stats; }
+
+  struct Client;
+
+private:
+  friend struct Client;
+  static void onConnection(uv_stream_t *Listener, int Status);
+
+  void accept();
+  void log(const std::string &Line);
+
+  uv_loop_t *Loop;
+  Agent &TheAgent;
+  ServerOptions Options;
+  uv_pipe_t Listener;
+  bool Listening = false;
+  bool Closed = false;
+  ServerStats Stats;
+  Client *Clients = nullptr; ///< Intrusive list of open clients.
+};
+
+} // namespace switchyard
+
+#endif // SWITCHYARD_SERVER_H

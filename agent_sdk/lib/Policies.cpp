@@ -1,0 +1,379 @@
+//===- Policies.cpp - The built-in policies of switchyard-agent -----------===//
+//
+// default: always the compiler's default.
+// random:  a seeded choice among the legal answers, a pure function of the
+//          seed and the decision's context, so concurrent compiles replay.
+// script:  first-match rules from a file, for tests and experiments.
+//
+//===----------------------------------------------------------------------===//
+
+#include "switchyard/Agent.h"
+
+#include "Framing.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace switchyard {
+
+namespace {
+
+class DefaultPolicy final : public Agent {
+public:
+  Answer decide(const SessionInfo &, const fb::DecisionRequest &) override {
+    return Answer::useDefault();
+  }
+};
+
+uint64_t mix(uint64_t X) {
+  // splitmix64's finalizer.
+  X += 0x9e3779b97f4a7c15ULL;
+  X = (X ^ (X >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  X = (X ^ (X >> 27)) * 0x94d049bb133111ebULL;
+  return X ^ (X >> 31);
+}
+
+uint64_t hashString(const flatbuffers::String *S) {
+  uint64_t H = 0xcbf29ce484222325ULL;
+  if (S)
+    for (unsigned char C : S->string_view())
+      H = (H ^ C) * 0x100000001b3ULL;
+  return H;
+}
+
+class RandomPolicy final : public Agent {
+public:
+  explicit RandomPolicy(uint64_t Seed) : Seed(Seed) {}
+
+  Answer decide(const SessionInfo &Session,
+                const fb::DecisionRequest &R) override {
+    const fb::Context *C = R.context();
+    uint64_t State = mix(Seed ^ mix(static_cast<uint64_t>(R.kind())));
+    if (C) {
+      State = mix(State ^ hashString(C->module_name()));
+      State = mix(State ^ hashString(C->function()));
+      State = mix(State ^ hashString(C->pass()));
+      State = mix(State ^ C->site_id());
+      State = mix(State ^ C->index());
+    }
+    size_t NumOptions = R.legal() && R.legal()->size()
+                            ? R.legal()->size()
+                            : Session.ActionSpace.size();
+    if (NumOptions == 0)
+      return Answer::useDefault();
+    Answer A = Answer::choose(static_cast<uint32_t>(State % NumOptions));
+    if (R.legal() && A.Option < R.legal()->size()) {
+      const fb::OptionSpec *O = R.legal()->Get(A.Option);
+      if (O->params())
+        for (const fb::ParamSpec *P : *O->params())
+          A.Params.push_back(pick(*P, State = mix(State)));
+    }
+    return A;
+  }
+
+private:
+  static int64_t pick(const fb::ParamSpec &P, uint64_t State) {
+    if (P.max() <= P.min())
+      return P.min();
+    if (P.power_of_two()) {
+      std::vector<int64_t> Powers;
+      for (int64_t V = 1; V > 0 && V <= P.max(); V *= 2)
+        if (V >= P.min())
+          Powers.push_back(V);
+      return Powers.empty() ? P.min() : Powers[State % Powers.size()];
+    }
+    uint64_t Span = static_cast<uint64_t>(P.max() - P.min()) + 1;
+    return P.min() + static_cast<int64_t>(State % Span);
+  }
+
+  uint64_t Seed;
+};
+
+/// Glob with '*' and '?', enough for pass and function names.
+bool globMatch(std::string_view Pat, std::string_view S) {
+  size_t P = 0, I = 0, Star = std::string_view::npos, Mark = 0;
+  while (I < S.size()) {
+    if (P < Pat.size() && (Pat[P] == '?' || Pat[P] == S[I])) {
+      ++P;
+      ++I;
+    } else if (P < Pat.size() && Pat[P] == '*') {
+      Star = P++;
+      Mark = I;
+    } else if (Star != std::string_view::npos) {
+      P = Star + 1;
+      I = ++Mark;
+    } else {
+      return false;
+    }
+  }
+  while (P < Pat.size() && Pat[P] == '*')
+    ++P;
+  return P == Pat.size();
+}
+
+const char *unitKindName(fb::UnitKind K) { return fb::EnumNameUnitKind(K); }
+
+std::vector<std::string> split(const std::string &S, char Sep) {
+  std::vector<std::string> Out;
+  std::stringstream In(S);
+  std::string Item;
+  while (std::getline(In, Item, Sep))
+    if (!Item.empty())
+      Out.push_back(Item);
+  return Out;
+}
+
+bool parseObservations(const std::string &List, uint32_t &Mask,
+                       std::string &Err) {
+  static const std::pair<const char *, fb::ObservationMask> Names[] = {
+      {"inst-count", fb::ObservationMask::InstCount},
+      {"function-counts", fb::ObservationMask::FunctionCounts},
+      {"opcode-counts", fb::ObservationMask::OpcodeCounts},
+      {"autophase", fb::ObservationMask::Autophase},
+      {"ir-hash", fb::ObservationMask::IrHash},
+      {"ir-text", fb::ObservationMask::IrText},
+      {"bitcode", fb::ObservationMask::Bitcode},
+  };
+  for (const std::string &Item : split(List, ',')) {
+    bool Found = false;
+    for (const auto &N : Names)
+      if (Item == N.first) {
+        Mask |= static_cast<uint32_t>(N.second);
+        Found = true;
+      }
+    if (!Found) {
+      Err = "unknown observation '" + Item + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+/// A script is a list of first-match rules:
+///   <kind> [field=glob ...] => default | <option> [int ...] [@target]
+///                              [observe=a,b]
+/// and optional subscriptions:
+///   subscribe <kind> [passes=a,b] [functions=f,g] [observe=a,b]
+class ScriptPolicy final : public Agent {
+public:
+  bool load(const std::string &Path, std::string &Err) {
+    std::ifstream In(Path);
+    if (!In) {
+      Err = "cannot read script '" + Path + "'";
+      return false;
+    }
+    std::string Line;
+    unsigned LineNo = 0;
+    while (std::getline(In, Line)) {
+      ++LineNo;
+      if (size_t Hash = Line.find('#'); Hash != std::string::npos)
+        Line.erase(Hash);
+      std::vector<std::string> Words = split(Line, ' ');
+      if (Words.empty())
+        continue;
+      std::string Where = Path + ":" + std::to_string(LineNo) + ": ";
+      if (!parseLine(Words, Err)) {
+        Err = Where + Err;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  HelloAnswer hello(const SessionInfo &Session) override {
+    HelloAnswer A;
+    for (fb::DecisionKind K : Session.Offered) {
+      bool Explicit = false;
+      for (const SubscriptionSpec &S : Subscriptions)
+        if (S.Kind == K) {
+          A.Subscriptions.push_back(S);
+          Explicit = true;
+        }
+      if (Explicit)
+        continue;
+      // Without a subscribe line, a kind that some rule names is wanted.
+      for (const Rule &R : Rules)
+        if (R.Kind == K) {
+          SubscriptionSpec S;
+          S.Kind = K;
+          A.Subscriptions.push_back(S);
+          break;
+        }
+    }
+    return A;
+  }
+
+  Answer decide(const SessionInfo &Session,
+                const fb::DecisionRequest &R) override {
+    for (const Rule &Rl : Rules) {
+      if (Rl.Kind != R.kind() || !matches(Rl, R))
+        continue;
+      if (Rl.UseDefault) {
+        Answer A = Answer::useDefault();
+        A.Observations = Rl.Observations;
+        return A;
+      }
+      int64_t Option = findOption(Session, R, Rl.Option);
+      Answer A;
+      A.UseDefault = false;
+      // An unknown option name goes to the compiler as an out-of-range index
+      // on purpose: scripts are how tests exercise the compiler's refusal.
+      A.Option = Option >= 0 ? static_cast<uint32_t>(Option) : 0xffffffffu;
+      A.Params = Rl.Params;
+      A.Target = Rl.Target;
+      A.Observations = Rl.Observations;
+      return A;
+    }
+    return Answer::useDefault();
+  }
+
+private:
+  struct Rule {
+    fb::DecisionKind Kind;
+    std::vector<std::pair<std::string, std::string>> Matchers;
+    bool UseDefault = true;
+    std::string Option;
+    std::vector<int64_t> Params;
+    std::string Target;
+    uint32_t Observations = 0;
+  };
+
+  bool parseLine(const std::vector<std::string> &Words, std::string &Err) {
+    if (Words[0] == "subscribe") {
+      SubscriptionSpec S;
+      if (Words.size() < 2 || !parseKindName(Words[1], S.Kind)) {
+        Err = "'subscribe' needs a decision kind";
+        return false;
+      }
+      for (size_t I = 2; I < Words.size(); ++I) {
+        size_t Eq = Words[I].find('=');
+        std::string Key = Words[I].substr(0, Eq);
+        std::string Value =
+            Eq == std::string::npos ? "" : Words[I].substr(Eq + 1);
+        if (Key == "passes")
+          S.Passes = split(Value, ',');
+        else if (Key == "functions")
+          S.Functions = split(Value, ',');
+        else if (Key == "observe") {
+          if (!parseObservations(Value, S.Observations, Err))
+            return false;
+        } else {
+          Err = "unknown subscription field '" + Key + "'";
+          return false;
+        }
+      }
+      Subscriptions.push_back(S);
+      return true;
+    }
+
+    Rule R;
+    if (!parseKindName(Words[0], R.Kind)) {
+      Err = "unknown decision kind '" + Words[0] + "'";
+      return false;
+    }
+    size_t I = 1;
+    for (; I < Words.size() && Words[I] != "=>"; ++I) {
+      size_t Eq = Words[I].find('=');
+      if (Eq == std::string::npos) {
+        Err = "expected field=pattern, got '" + Words[I] + "'";
+        return false;
+      }
+      std::string Key = Words[I].substr(0, Eq);
+      static const char *Fields[] = {"module", "function", "pass",
+                                     "pass-arg", "unit", "unit-kind",
+                                     "site", "index"};
+      bool Known = false;
+      for (const char *F : Fields)
+        Known |= Key == F;
+      if (!Known) {
+        Err = "unknown field '" + Key + "'";
+        return false;
+      }
+      R.Matchers.emplace_back(Key, Words[I].substr(Eq + 1));
+    }
+    if (I + 1 >= Words.size()) {
+      Err = "expected '=> answer'";
+      return false;
+    }
+    for (++I; I < Words.size(); ++I) {
+      const std::string &W = Words[I];
+      if (W.rfind("observe=", 0) == 0) {
+        if (!parseObservations(W.substr(8), R.Observations, Err))
+          return false;
+      } else if (W[0] == '@') {
+        R.Target = W.substr(1);
+      } else if (R.Option.empty() && R.UseDefault) {
+        if (W != "default") {
+          R.UseDefault = false;
+          R.Option = W;
+        }
+      } else {
+        char *End = nullptr;
+        long long V = std::strtoll(W.c_str(), &End, 0);
+        if (*End != '\0') {
+          Err = "expected an integer parameter, got '" + W + "'";
+          return false;
+        }
+        R.Params.push_back(V);
+      }
+    }
+    Rules.push_back(std::move(R));
+    return true;
+  }
+
+  static bool matches(const Rule &Rl, const fb::DecisionRequest &R) {
+    const fb::Context *C = R.context();
+    auto Str = [](const flatbuffers::String *S) {
+      return S ? S->string_view() : std::string_view();
+    };
+    for (const auto &[Key, Pat] : Rl.Matchers) {
+      std::string Num;
+      std::string_view Value;
+      if (!C)
+        return false;
+      if (Key == "module")
+        Value = Str(C->module_name());
+      else if (Key == "function")
+        Value = Str(C->function());
+      else if (Key == "pass")
+        Value = Str(C->pass());
+      else if (Key == "pass-arg")
+        Value = Str(C->pass_arg());
+      else if (Key == "unit")
+        Value = Str(C->unit_name());
+      else if (Key == "unit-kind")
+        Value = unitKindName(C->unit_kind());
+      else if (Key == "site")
+        Value = Num = std::to_string(C->site_id());
+      else if (Key == "index")
+        Value = Num = std::to_string(C->index());
+      if (!globMatch(Pat, Value))
+        return false;
+    }
+    return true;
+  }
+
+  std::vector<SubscriptionSpec> Subscriptions;
+  std::vector<Rule> Rules;
+};
+
+} // namespace
+
+std::unique_ptr<Agent> makePolicy(const std::string &Spec, uint64_t Seed,
+                                  std::string &Err) {
+  if (Spec == "default")
+    return std::make_unique<DefaultPolicy>();
+  if (Spec == "random")
+    return std::make_unique<RandomPolicy>(Seed);
+  if (Spec.rfind("script:", 0) == 0) {
+    auto P = std::make_unique<ScriptPolicy>();
+    if (!P->load(Spec.substr(7), Err))
+      return nullptr;
+    return P;
+  }
+  Err = "unknown policy '" + Spec + "' (expected default, random or "
+        "script:FILE)";
+  return nullptr;
+}
+
+} // namespace switchyard

@@ -1,0 +1,388 @@
+//===- Server.cpp - A libuv server for many compiler connections ----------===//
+
+#include "switchyard/Server.h"
+
+#include "Channel.h"
+#include "Framing.h"
+
+#include <cassert>
+
+#include <cstring>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace switchyard {
+
+namespace {
+/// A write in flight: libuv needs the bytes until its callback runs.
+struct WriteRequest {
+  uv_write_t Req;
+  std::vector<uint8_t> Bytes;
+};
+} // namespace
+
+struct Server::Client {
+  Server *Owner;
+  uv_pipe_t Pipe;
+  uv_timer_t HandshakeTimer;
+  int PendingCloses = 0;
+  bool Closing = false;
+  bool GotHello = false;
+  SessionInfo Session;
+  FrameDecoder Decoder;
+  std::vector<uint8_t> ReadChunk;
+  flatbuffers::FlatBufferBuilder Builder{1024};
+  std::vector<uint8_t> Out;
+  Client *Prev = nullptr, *Next = nullptr;
+
+  explicit Client(Server *Owner)
+      : Owner(Owner), Decoder(Owner->Options.MaxFrame), ReadChunk(65536) {}
+
+  void start();
+  void drop(const std::string &Why);
+  void closeHandles();
+  void handle(const fb::Frame &F);
+  void handleHello(const fb::Hello &H);
+  void handleRequest(const fb::DecisionRequest &R);
+  void sendBuilt();
+
+  static void onAlloc(uv_handle_t *H, size_t, uv_buf_t *Buf);
+  static void onRead(uv_stream_t *S, ssize_t N, const uv_buf_t *Buf);
+  static void onWrite(uv_write_t *Req, int Status);
+  static void onHandshakeTimeout(uv_timer_t *T);
+  static void onClose(uv_handle_t *H);
+};
+
+Server::Server(uv_loop_t *Loop, Agent &TheAgent, ServerOptions Options)
+    : Loop(Loop), TheAgent(TheAgent), Options(std::move(Options)) {}
+
+Server::~Server() {
+  assert((Closed || !Listening) && "close() the server and run its loop first");
+}
+
+void Server::log(const std::string &Line) {
+  if (Options.Log)
+    Options.Log(Line);
+}
+
+int Server::listen(std::string &Err) {
+  const std::string &Path = Options.SocketPath;
+  // A leftover socket from a dead agent is replaced; a live one is not.
+  struct stat St;
+  if (::lstat(Path.c_str(), &St) == 0) {
+    if (!S_ISSOCK(St.st_mode)) {
+      Err = "'" + Path + "' exists and is not a socket";
+      return UV_EEXIST;
+    }
+    Channel Probe;
+    std::string ProbeErr;
+    if (Probe.connect(Path, Clock::now() + std::chrono::milliseconds(200),
+                      ProbeErr)) {
+      Err = "another agent is already serving '" + Path + "'";
+      return UV_EADDRINUSE;
+    }
+    ::unlink(Path.c_str());
+  }
+
+  int R = uv_pipe_init(Loop, &Listener, /*ipc=*/0);
+  if (R < 0) {
+    Err = std::string("uv_pipe_init: ") + uv_strerror(R);
+    return R;
+  }
+  Listener.data = this;
+  Listening = true;
+  // Created owner-only from the start: no window where others may connect.
+  mode_t Old = ::umask(0177);
+  R = uv_pipe_bind(&Listener, Path.c_str());
+  ::umask(Old);
+  if (R == 0)
+    R = uv_listen(reinterpret_cast<uv_stream_t *>(&Listener), 511,
+                  &Server::onConnection);
+  if (R < 0) {
+    Err = "cannot listen on '" + Path + "': " + uv_strerror(R);
+    return R;
+  }
+  return 0;
+}
+
+void Server::close() {
+  if (Closed)
+    return;
+  Closed = true;
+  if (Listening) {
+    uv_close(reinterpret_cast<uv_handle_t *>(&Listener), nullptr);
+    ::unlink(Options.SocketPath.c_str());
+  }
+  while (Clients)
+    Clients->closeHandles();
+}
+
+void Server::onConnection(uv_stream_t *Listener, int Status) {
+  auto *Self = static_cast<Server *>(Listener->data);
+  if (Status < 0) {
+    Self->log(std::string("accept failed: ") + uv_strerror(Status));
+    return;
+  }
+  Self->accept();
+}
+
+void Server::accept() {
+  auto *C = new Client(this);
+  uv_pipe_init(Loop, &C->Pipe, 0);
+  uv_timer_init(Loop, &C->HandshakeTimer);
+  C->Pipe.data = C;
+  C->HandshakeTimer.data = C;
+  C->Next = Clients;
+  if (Clients)
+    Clients->Prev = C;
+  Clients = C;
+  ++Stats.Open;
+  if (int R = uv_accept(reinterpret_cast<uv_stream_t *>(&Listener),
+                        reinterpret_cast<uv_stream_t *>(&C->Pipe))) {
+    log(std::string("accept failed: ") + uv_strerror(R));
+    C->closeHandles();
+    return;
+  }
+  ++Stats.Connections;
+  C->Session.Id = Stats.Connections;
+
+  uv_os_fd_t Fd;
+  ucred Cred{};
+  socklen_t Len = sizeof(Cred);
+  if (uv_fileno(reinterpret_cast<uv_handle_t *>(&C->Pipe), &Fd) != 0 ||
+      ::getsockopt(Fd, SOL_SOCKET, SO_PEERCRED, &Cred, &Len) != 0) {
+    ++Stats.Refused;
+    log("client " + std::to_string(C->Session.Id) +
+        ": cannot read peer credentials; refused");
+    C->closeHandles();
+    return;
+  }
+  if (!Options.AllowOtherUsers && Cred.uid != ::geteuid()) {
+    ++Stats.Refused;
+    log("client " + std::to_string(C->Session.Id) + " (pid " +
+        std::to_string(Cred.pid) + ", uid " + std::to_string(Cred.uid) +
+        "): another user; refused");
+    C->closeHandles();
+    return;
+  }
+  C->Session.Pid = Cred.pid;
+  C->start();
+}
+
+void Server::Client::start() {
+  uv_timer_start(&HandshakeTimer, &Client::onHandshakeTimeout,
+                 Owner->Options.HandshakeTimeoutMs, 0);
+  uv_read_start(reinterpret_cast<uv_stream_t *>(&Pipe), &Client::onAlloc,
+                &Client::onRead);
+}
+
+void Server::Client::drop(const std::string &Why) {
+  if (Closing)
+    return;
+  ++Owner->Stats.Dropped;
+  Owner->log("client " + std::to_string(Session.Id) + " (pid " +
+             std::to_string(Session.Pid) +
+             (Session.Module.empty() ? "" : ", module " + Session.Module) +
+             "): " + Why + "; closed");
+  closeHandles();
+}
+
+void Server::Client::closeHandles() {
+  if (Closing)
+    return;
+  Closing = true;
+  if (GotHello)
+    Owner->TheAgent.closed(Session);
+  PendingCloses = 2;
+  uv_close(reinterpret_cast<uv_handle_t *>(&Pipe), &Client::onClose);
+  uv_close(reinterpret_cast<uv_handle_t *>(&HandshakeTimer), &Client::onClose);
+}
+
+void Server::Client::onClose(uv_handle_t *H) {
+  auto *C = static_cast<Client *>(H->data);
+  if (--C->PendingCloses > 0)
+    return;
+  Server *S = C->Owner;
+  if (C->Prev)
+    C->Prev->Next = C->Next;
+  else
+    S->Clients = C->Next;
+  if (C->Next)
+    C->Next->Prev = C->Prev;
+  --S->Stats.Open;
+  delete C;
+}
+
+void Server::Client::onHandshakeTimeout(uv_timer_t *T) {
+  static_cast<Client *>(T->data)->drop("no handshake within the time limit");
+}
+
+void Server::Client::onAlloc(uv_handle_t *H, size_t, uv_buf_t *Buf) {
+  auto *C = static_cast<Client *>(H->data);
+  *Buf = uv_buf_init(reinterpret_cast<char *>(C->ReadChunk.data()),
+                     static_cast<unsigned>(C->ReadChunk.size()));
+}
+
+void Server::Client::onRead(uv_stream_t *S, ssize_t N, const uv_buf_t *Buf) {
+  auto *C = static_cast<Client *>(S->data);
+  if (N == UV_EOF) {
+    if (C->Decoder.pending())
+      C->drop("connection closed mid-frame");
+    else
+      C->closeHandles();
+    return;
+  }
+  if (N < 0) {
+    C->drop(std::string("read error: ") + uv_strerror(static_cast<int>(N)));
+    return;
+  }
+  C->Decoder.feed(reinterpret_cast<const uint8_t *>(Buf->base),
+                  static_cast<size_t>(N));
+  for (;;) {
+    if (C->Closing)
+      return;
+    const fb::Frame *F = nullptr;
+    std::string Err;
+    switch (C->Decoder.next(F, Err)) {
+    case FrameDecoder::Status::NeedMore:
+      return;
+    case FrameDecoder::Status::Error:
+      C->drop("bad frame: " + Err);
+      return;
+    case FrameDecoder::Status::Ready:
+      C->handle(*F);
+      break;
+    }
+  }
+}
+
+void Server::Client::handle(const fb::Frame &F) {
+  switch (F.message_type()) {
+  case fb::Message::Hello:
+    if (GotHello)
+      return drop("second handshake on one connection");
+    return handleHello(*F.message_as_Hello());
+  case fb::Message::DecisionRequest:
+    if (!GotHello)
+      return drop("decision request before the handshake");
+    return handleRequest(*F.message_as_DecisionRequest());
+  case fb::Message::ModuleReport:
+    if (!GotHello)
+      return drop("module report before the handshake");
+    ++Owner->Stats.Reports;
+    Owner->TheAgent.report(Session, *F.message_as_ModuleReport());
+    return;
+  default:
+    return drop("unexpected message type " +
+                std::to_string(static_cast<int>(F.message_type())));
+  }
+}
+
+static std::string str(const flatbuffers::String *S) {
+  return S ? S->str() : std::string();
+}
+
+void Server::Client::handleHello(const fb::Hello &H) {
+  uv_timer_stop(&HandshakeTimer);
+  GotHello = true;
+  Session.Compiler = str(H.compiler());
+  Session.CompilerVersion = str(H.compiler_version());
+  Session.Module = str(H.module_name());
+  Session.SourceFile = str(H.source_file());
+  Session.TargetTriple = str(H.target_triple());
+  if (H.offered_kinds())
+    for (auto K : *H.offered_kinds())
+      Session.Offered.push_back(static_cast<fb::DecisionKind>(K));
+  if (H.action_space())
+    for (const fb::OptionSpec *O : *H.action_space())
+      Session.ActionSpace.push_back(str(O->name()));
+
+  HelloAnswer A;
+  if (H.protocol_version() != ProtocolVersion) {
+    A.Accept = false;
+    A.Reason = "protocol version " + std::to_string(H.protocol_version()) +
+               " is not supported; this agent speaks version " +
+               std::to_string(ProtocolVersion);
+  } else {
+    A = Owner->TheAgent.hello(Session);
+  }
+
+  Builder.Clear();
+  std::vector<flatbuffers::Offset<fb::Subscription>> Subs;
+  for (const SubscriptionSpec &S : A.Subscriptions) {
+    auto Passes = Builder.CreateVectorOfStrings(S.Passes);
+    auto Functions = Builder.CreateVectorOfStrings(S.Functions);
+    Subs.push_back(fb::CreateSubscription(Builder, S.Kind, Passes, Functions,
+                                          S.Observations));
+  }
+  auto Reply = fb::CreateHelloReply(Builder, A.Accept,
+                                    Builder.CreateString(A.Reason),
+                                    Builder.CreateVector(Subs));
+  Builder.Finish(
+      fb::CreateFrame(Builder, fb::Message::HelloReply, Reply.Union()),
+      fb::FrameIdentifier());
+  sendBuilt();
+  if (!A.Accept)
+    drop("handshake refused: " + A.Reason);
+}
+
+void Server::Client::handleRequest(const fb::DecisionRequest &R) {
+  Answer A = Owner->TheAgent.decide(Session, R);
+  ++Owner->Stats.Decisions;
+  if (Owner->Options.OnDecision)
+    Owner->Options.OnDecision(Session, R, A);
+
+  Builder.Clear();
+  flatbuffers::Offset<fb::Choice> Choice;
+  if (!A.UseDefault) {
+    auto Params = Builder.CreateVector(A.Params);
+    auto Target = A.Target.empty() ? 0 : Builder.CreateString(A.Target);
+    Choice = fb::CreateChoice(Builder, A.Option, Params, Target);
+  }
+  auto Reply = fb::CreateDecisionReply(Builder, R.id(), A.UseDefault, Choice,
+                                       A.Observations);
+  Builder.Finish(
+      fb::CreateFrame(Builder, fb::Message::DecisionReply, Reply.Union()),
+      fb::FrameIdentifier());
+  sendBuilt();
+}
+
+void Server::Client::sendBuilt() {
+  Out.clear();
+  appendFrame(Out, Builder.GetBufferPointer(), Builder.GetSize());
+  // Most replies fit in the socket buffer: try that first, allocate only for
+  // the rest.
+  uv_buf_t Buf = uv_buf_init(reinterpret_cast<char *>(Out.data()),
+                             static_cast<unsigned>(Out.size()));
+  int Written = uv_try_write(reinterpret_cast<uv_stream_t *>(&Pipe), &Buf, 1);
+  if (Written == static_cast<int>(Out.size()))
+    return;
+  if (Written < 0 && Written != UV_EAGAIN) {
+    drop(std::string("write error: ") + uv_strerror(Written));
+    return;
+  }
+  size_t Done = Written > 0 ? static_cast<size_t>(Written) : 0;
+  auto *W = new WriteRequest;
+  W->Bytes.assign(Out.begin() + Done, Out.end());
+  W->Req.data = this;
+  Buf = uv_buf_init(reinterpret_cast<char *>(W->Bytes.data()),
+                    static_cast<unsigned>(W->Bytes.size()));
+  if (int R = uv_write(&W->Req, reinterpret_cast<uv_stream_t *>(&Pipe), &Buf,
+                       1, &Client::onWrite)) {
+    delete W;
+    drop(std::string("write error: ") + uv_strerror(R));
+  }
+}
+
+void Server::Client::onWrite(uv_write_t *Req, int Status) {
+  auto *W = reinterpret_cast<WriteRequest *>(Req);
+  // The client may already be closing; libuv still calls back with
+  // UV_ECANCELED before the pipe's close callback, so the client is alive.
+  if (Status < 0 && Status != UV_ECANCELED)
+    static_cast<Client *>(Req->data)
+        ->drop(std::string("write error: ") + uv_strerror(Status));
+  delete W;
+}
+
+} // namespace switchyard

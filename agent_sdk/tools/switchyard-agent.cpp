@@ -1,0 +1,333 @@
+//===- switchyard-agent.cpp - Serve a built-in policy to compilers --------===//
+//
+//   switchyard-agent --socket PATH [--policy P] [--seed N] [--log FILE]
+//                    [--allow-other-users] [--quiet] [-- COMMAND ARGS...]
+//
+// With a COMMAND, the agent runs it with SWITCHYARD_AGENT=PATH in its
+// environment, serves it (and every compiler it starts), and exits with its
+// status. Without one, it serves until SIGINT or SIGTERM.
+//
+//===----------------------------------------------------------------------===//
+
+#include "switchyard/Agent.h"
+#include "switchyard/Server.h"
+
+#include "Framing.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+extern char **environ;
+
+using namespace switchyard;
+
+namespace {
+
+struct Options {
+  std::string Socket;
+  std::string Policy = "default";
+  uint64_t Seed = 0;
+  std::string LogFile;
+  bool AllowOtherUsers = false;
+  bool Quiet = false;
+  uint64_t HandshakeTimeoutMs = 10000;
+  std::vector<std::string> Command;
+};
+
+void usage(FILE *To) {
+  std::fputs(
+      "usage: switchyard-agent --socket PATH [--policy default|random|"
+      "script:FILE]\n"
+      "                        [--seed N] [--log FILE] [--allow-other-users]\n"
+      "                        [--handshake-timeout-ms N] [--quiet]\n"
+      "                        [-- COMMAND ARGS...]\n",
+      To);
+}
+
+bool parseArgs(int Argc, char **Argv, Options &O) {
+  for (int I = 1; I < Argc; ++I) {
+    std::string A = Argv[I];
+    auto Value = [&](std::string &Out) {
+      if (size_t Eq = A.find('='); Eq != std::string::npos) {
+        Out = A.substr(Eq + 1);
+        return true;
+      }
+      if (I + 1 >= Argc) {
+        std::fprintf(stderr, "switchyard-agent: %s needs a value\n",
+                     A.c_str());
+        return false;
+      }
+      Out = Argv[++I];
+      return true;
+    };
+    auto Is = [&](const char *Name) {
+      return A == Name || A.rfind(std::string(Name) + "=", 0) == 0;
+    };
+    std::string V;
+    if (A == "--") {
+      for (++I; I < Argc; ++I)
+        O.Command.push_back(Argv[I]);
+    } else if (Is("--socket")) {
+      if (!Value(O.Socket))
+        return false;
+    } else if (Is("--policy")) {
+      if (!Value(O.Policy))
+        return false;
+    } else if (Is("--seed")) {
+      if (!Value(V))
+        return false;
+      O.Seed = std::strtoull(V.c_str(), nullptr, 0);
+    } else if (Is("--log")) {
+      if (!Value(O.LogFile))
+        return false;
+    } else if (Is("--handshake-timeout-ms")) {
+      if (!Value(V))
+        return false;
+      O.HandshakeTimeoutMs = std::strtoull(V.c_str(), nullptr, 0);
+    } else if (A == "--allow-other-users") {
+      O.AllowOtherUsers = true;
+    } else if (A == "--quiet" || A == "-q") {
+      O.Quiet = true;
+    } else if (A == "--help" || A == "-h") {
+      usage(stdout);
+      std::exit(0);
+    } else {
+      std::fprintf(stderr, "switchyard-agent: unknown argument '%s'\n",
+                   A.c_str());
+      usage(stderr);
+      return false;
+    }
+  }
+  if (O.Socket.empty()) {
+    std::fprintf(stderr, "switchyard-agent: --socket is required\n");
+    usage(stderr);
+    return false;
+  }
+  return true;
+}
+
+void appendJsonString(std::string &Out, std::string_view S) {
+  Out += '"';
+  for (unsigned char C : S) {
+    if (C == '"' || C == '\\') {
+      Out += '\\';
+      Out += static_cast<char>(C);
+    } else if (C < 0x20) {
+      char Buf[8];
+      std::snprintf(Buf, sizeof(Buf), "\\u%04x", C);
+      Out += Buf;
+    } else {
+      Out += static_cast<char>(C);
+    }
+  }
+  Out += '"';
+}
+
+std::string_view sv(const flatbuffers::String *S) {
+  return S ? S->string_view() : std::string_view();
+}
+
+/// One JSON object per answered decision.
+std::string formatLogLine(const SessionInfo &S, const fb::DecisionRequest &R,
+                          const Answer &A) {
+  std::string L = "{\"conn\":" + std::to_string(S.Id) +
+                  ",\"pid\":" + std::to_string(S.Pid) + ",\"id\":" +
+                  std::to_string(R.id()) + ",\"kind\":\"" +
+                  kindName(R.kind()) + "\"";
+  if (const fb::Context *C = R.context()) {
+    L += ",\"module\":";
+    appendJsonString(L, sv(C->module_name()));
+    L += ",\"function\":";
+    appendJsonString(L, sv(C->function()));
+    L += ",\"pass\":";
+    appendJsonString(L, sv(C->pass()));
+    L += ",\"unit_kind\":\"";
+    L += fb::EnumNameUnitKind(C->unit_kind());
+    L += "\",\"unit\":";
+    appendJsonString(L, sv(C->unit_name()));
+    L += ",\"site\":" + std::to_string(C->site_id()) +
+         ",\"index\":" + std::to_string(C->index());
+  }
+  L += ",\"features\":{";
+  if (R.feature_names() && R.feature_values())
+    for (uint32_t I = 0;
+         I < R.feature_names()->size() && I < R.feature_values()->size();
+         ++I) {
+      if (I)
+        L += ',';
+      appendJsonString(L, R.feature_names()->Get(I)->string_view());
+      char Buf[32];
+      std::snprintf(Buf, sizeof(Buf), ":%.17g", R.feature_values()->Get(I));
+      L += Buf;
+    }
+  L += "},\"default\":";
+  appendJsonString(L, formatChoice(S, R, R.default_choice()));
+  L += ",\"answer\":";
+  if (A.UseDefault) {
+    L += "\"default\"";
+  } else {
+    std::string Text(optionName(S, R, A.Option));
+    if (Text.empty())
+      Text = "#" + std::to_string(A.Option);
+    for (int64_t P : A.Params)
+      Text += " " + std::to_string(P);
+    if (!A.Target.empty())
+      Text += " @" + A.Target;
+    appendJsonString(L, Text);
+  }
+  L += "}\n";
+  return L;
+}
+
+struct Runtime {
+  Server *TheServer = nullptr;
+  uv_signal_t SigInt, SigTerm;
+  uv_process_t Child;
+  bool HasChild = false;
+  int64_t ExitStatus = 0;
+};
+
+void stopEverything(Runtime &RT) {
+  RT.TheServer->close();
+  uv_close(reinterpret_cast<uv_handle_t *>(&RT.SigInt), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t *>(&RT.SigTerm), nullptr);
+}
+
+void onSignal(uv_signal_t *H, int Signum) {
+  auto *RT = static_cast<Runtime *>(H->data);
+  if (RT->HasChild) {
+    // The command decides when we are done; pass the signal on.
+    uv_process_kill(&RT->Child, Signum);
+    return;
+  }
+  RT->ExitStatus = 128 + Signum;
+  stopEverything(*RT);
+}
+
+void onChildExit(uv_process_t *P, int64_t Status, int TermSignal) {
+  auto *RT = static_cast<Runtime *>(P->data);
+  RT->ExitStatus = TermSignal ? 128 + TermSignal : Status;
+  RT->HasChild = false;
+  uv_close(reinterpret_cast<uv_handle_t *>(P), nullptr);
+  stopEverything(*RT);
+}
+
+} // namespace
+
+int main(int Argc, char **Argv) {
+  Options O;
+  if (!parseArgs(Argc, Argv, O))
+    return 2;
+
+  std::string Err;
+  std::unique_ptr<Agent> Policy = makePolicy(O.Policy, O.Seed, Err);
+  if (!Policy) {
+    std::fprintf(stderr, "switchyard-agent: %s\n", Err.c_str());
+    return 2;
+  }
+
+  std::ofstream Log;
+  if (!O.LogFile.empty()) {
+    Log.open(O.LogFile, std::ios::out | std::ios::trunc);
+    if (!Log) {
+      std::fprintf(stderr, "switchyard-agent: cannot write log '%s'\n",
+                   O.LogFile.c_str());
+      return 2;
+    }
+  }
+
+  std::map<std::string, uint64_t> PerKind;
+  ServerOptions SO;
+  SO.SocketPath = O.Socket;
+  SO.AllowOtherUsers = O.AllowOtherUsers;
+  SO.HandshakeTimeoutMs = O.HandshakeTimeoutMs;
+  SO.Log = [](const std::string &Line) {
+    std::fprintf(stderr, "switchyard-agent: %s\n", Line.c_str());
+  };
+  SO.OnDecision = [&](const SessionInfo &S, const fb::DecisionRequest &R,
+                      const Answer &A) {
+    ++PerKind[kindName(R.kind())];
+    if (Log.is_open())
+      Log << formatLogLine(S, R, A);
+  };
+
+  uv_loop_t Loop;
+  uv_loop_init(&Loop);
+  Server TheServer(&Loop, *Policy, SO);
+  if (TheServer.listen(Err) < 0) {
+    std::fprintf(stderr, "switchyard-agent: %s\n", Err.c_str());
+    uv_run(&Loop, UV_RUN_DEFAULT);
+    uv_loop_close(&Loop);
+    return 1;
+  }
+
+  Runtime RT;
+  RT.TheServer = &TheServer;
+  uv_signal_init(&Loop, &RT.SigInt);
+  uv_signal_init(&Loop, &RT.SigTerm);
+  RT.SigInt.data = RT.SigTerm.data = &RT;
+  uv_signal_start(&RT.SigInt, onSignal, SIGINT);
+  uv_signal_start(&RT.SigTerm, onSignal, SIGTERM);
+
+  std::vector<std::string> EnvStore;
+  if (!O.Command.empty()) {
+    for (char **E = environ; *E; ++E)
+      if (std::strncmp(*E, "SWITCHYARD_AGENT=", 17) != 0)
+        EnvStore.push_back(*E);
+    EnvStore.push_back("SWITCHYARD_AGENT=" + O.Socket);
+    std::vector<char *> Env, Args;
+    for (std::string &E : EnvStore)
+      Env.push_back(E.data());
+    Env.push_back(nullptr);
+    for (std::string &A : O.Command)
+      Args.push_back(A.data());
+    Args.push_back(nullptr);
+
+    uv_stdio_container_t Stdio[3];
+    for (int I = 0; I < 3; ++I) {
+      Stdio[I].flags = UV_INHERIT_FD;
+      Stdio[I].data.fd = I;
+    }
+    uv_process_options_t PO{};
+    PO.file = Args[0];
+    PO.args = Args.data();
+    PO.env = Env.data();
+    PO.exit_cb = onChildExit;
+    PO.stdio = Stdio;
+    PO.stdio_count = 3;
+    RT.Child.data = &RT;
+    if (int R = uv_spawn(&Loop, &RT.Child, &PO)) {
+      std::fprintf(stderr, "switchyard-agent: cannot run '%s': %s\n",
+                   Args[0], uv_strerror(R));
+      uv_close(reinterpret_cast<uv_handle_t *>(&RT.Child), nullptr);
+      RT.ExitStatus = 127;
+      stopEverything(RT);
+    } else {
+      RT.HasChild = true;
+    }
+  }
+
+  uv_run(&Loop, UV_RUN_DEFAULT);
+  uv_loop_close(&Loop);
+
+  if (!O.Quiet) {
+    const ServerStats &St = TheServer.stats();
+    std::string Kinds;
+    for (const auto &[K, N] : PerKind)
+      Kinds += (Kinds.empty() ? "" : ", ") + K + " " + std::to_string(N);
+    std::fprintf(stderr,
+                 "switchyard-agent: %llu connections, %llu decisions%s%s%s, "
+                 "%llu refused, %llu dropped\n",
+                 (unsigned long long)St.Connections,
+                 (unsigned long long)St.Decisions, Kinds.empty() ? "" : " (",
+                 Kinds.c_str(), Kinds.empty() ? "" : ")",
+                 (unsigned long long)St.Refused,
+                 (unsigned long long)St.Dropped);
+  }
+  return static_cast<int>(RT.ExitStatus);
+}

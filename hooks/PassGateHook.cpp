@@ -1,0 +1,164 @@
+//===- PassGateHook.cpp - pass-gate: run this optional pass, or skip it? --===//
+
+#include "PassGateHook.h"
+
+#include "llvm/Analysis/LazyCallGraph.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/PassInstrumentation.h"
+
+using namespace llvm;
+
+namespace switchyard {
+
+namespace {
+enum PassGateOption : uint32_t { Run = 0, Skip = 1 };
+
+/// The IR unit a pass is about to run on, as the agent sees it.
+struct Unit {
+  Module *M = nullptr;
+  const Function *F = nullptr; ///< The unit's (first) function, if any.
+  fb::UnitKind Kind = fb::UnitKind::Module;
+  std::string Name;
+  uint64_t InstCount = 0;
+  uint64_t BlockCount = 0;
+};
+
+std::string blockName(const BasicBlock &BB) {
+  if (BB.hasName())
+    return BB.getName().str();
+  // Unnamed blocks (clang discards names) are named by their position.
+  unsigned Index = 0;
+  for (const BasicBlock &Other : *BB.getParent()) {
+    if (&Other == &BB)
+      break;
+    ++Index;
+  }
+  return "bb" + std::to_string(Index);
+}
+
+/// Identifies the unit; returns false for IR the gate does not offer.
+bool identify(Any &IR, Unit &U, bool WithSizes) {
+  if (const auto *MP = llvm::any_cast<const Module *>(&IR)) {
+    U.M = const_cast<Module *>(*MP);
+    U.Kind = fb::UnitKind::Module;
+    U.Name = U.M->getModuleIdentifier();
+    if (WithSizes)
+      for (const Function &F : *U.M) {
+        U.InstCount += countInstructions(F);
+        U.BlockCount += F.size();
+      }
+    return true;
+  }
+  if (const auto *FP = llvm::any_cast<const Function *>(&IR)) {
+    U.F = *FP;
+    U.Kind = fb::UnitKind::Function;
+    U.Name = U.F->getName().str();
+  } else if (const auto *CP = llvm::any_cast<const LazyCallGraph::SCC *>(&IR)) {
+    const LazyCallGraph::SCC &C = **CP;
+    U.F = &C.begin()->getFunction();
+    U.Kind = fb::UnitKind::CGSCC;
+    for (const LazyCallGraph::Node &N : C) {
+      U.Name += U.Name.empty() ? "(" : ", ";
+      U.Name += N.getFunction().getName();
+      if (WithSizes) {
+        U.InstCount += countInstructions(N.getFunction());
+        U.BlockCount += N.getFunction().size();
+      }
+    }
+    U.Name += ")";
+    WithSizes = false;
+  } else if (const auto *LP = llvm::any_cast<const Loop *>(&IR)) {
+    const Loop &L = **LP;
+    U.F = L.getHeader()->getParent();
+    U.Kind = fb::UnitKind::Loop;
+    U.Name = U.F->getName().str() + ":" + blockName(*L.getHeader());
+    if (WithSizes)
+      for (const BasicBlock *BB : L.blocks()) {
+        U.InstCount += BB->size();
+        ++U.BlockCount;
+      }
+    WithSizes = false;
+  } else {
+    return false; // Machine IR and anything newer: not offered.
+  }
+  U.M = const_cast<Module *>(U.F->getParent());
+  if (WithSizes) {
+    U.InstCount = countInstructions(*U.F);
+    U.BlockCount = U.F->size();
+  }
+  return true;
+}
+
+const Function *remarkAnchor(const Unit &U) {
+  if (U.F)
+    return U.F;
+  for (const Function &F : *U.M)
+    if (!F.isDeclaration())
+      return &F;
+  return nullptr;
+}
+} // namespace
+
+ArrayRef<OptionSpec> PassGateHook::legalAnswers() {
+  static const OptionSpec Answers[] = {{"run", {}}, {"skip", {}}};
+  return Answers;
+}
+
+bool PassGateHook::shouldRun(StringRef PassID, Any IR) {
+  uint32_t Index = ExecutionIndex++;
+  Unit U;
+  if (!identify(IR, U, /*WithSizes=*/false))
+    return true;
+  // optnone code is skipped by the host anyway; asking would waste a turn.
+  if (U.F && U.F->hasOptNone())
+    return true;
+
+  Session &S = Sessions.sessionFor(*U.M);
+  StringRef FnName = U.F ? U.F->getName() : StringRef();
+  Choice Default;
+  Default.Option = Run;
+  if (!S.wants(DecisionKind::PassGate, PassID, FnName)) {
+    S.decideLocally(DecisionKind::PassGate, Default, U.F).recordApplied("");
+    return true;
+  }
+
+  U = Unit();
+  identify(IR, U, /*WithSizes=*/true);
+  // The n-th execution of this pass on this unit: stable for a given input
+  // and pipeline, whatever ran elsewhere.
+  uint64_t Key = stableHash(U.Name, stableHash(PassID));
+  uint32_t Occurrence = Occurrences[Key]++;
+
+  static const StringRef FeatureNames[] = {"unit_kind", "unit_inst_count",
+                                           "unit_block_count",
+                                           "execution_index", "occurrence"};
+  const double FeatureValues[] = {
+      static_cast<double>(U.Kind), static_cast<double>(U.InstCount),
+      static_cast<double>(U.BlockCount), static_cast<double>(Index),
+      static_cast<double>(Occurrence)};
+
+  DecisionRequest R;
+  R.Kind = DecisionKind::PassGate;
+  R.Context.Module = U.M->getModuleIdentifier();
+  R.Context.Function = FnName;
+  R.Context.Pass = PassID;
+  R.Context.PassArg = PIC.getPassNameForClassName(PassID);
+  R.Context.Unit = U.Kind;
+  R.Context.UnitName = U.Name;
+  R.Context.SiteId = stableHash(std::to_string(Occurrence), Key);
+  R.Context.Index = Index;
+  R.FeatureNames = FeatureNames;
+  R.FeatureValues = FeatureValues;
+  R.Default = Default;
+  R.Legal = legalAnswers();
+
+  Advice A = S.decide(R, remarkAnchor(U));
+  bool Run = A.choice().Option == PassGateOption::Run;
+  A.recordApplied("of pass '" + PassID + "' on " +
+                  fb::EnumNameUnitKind(U.Kind) + " '" + U.Name + "'");
+  return Run;
+}
+
+} // namespace switchyard

@@ -1,0 +1,45 @@
+//===- PassGateHook.h - pass-gate: run this optional pass, or skip it? ----===//
+
+#ifndef SWITCHYARD_HOOKS_PASSGATEHOOK_H
+#define SWITCHYARD_HOOKS_PASSGATEHOOK_H
+
+#include "Decision.h"
+
+#include "llvm/ADT/Any.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace llvm {
+class PassInstrumentationCallbacks;
+} // namespace llvm
+
+namespace switchyard {
+
+class SessionManager;
+
+/// Offers every execution of an optional pass on an IR unit (module, CGSCC,
+/// function, loop) to the agent, through the pass instrumentation's
+/// should-run callback. Required passes never reach it: the pass manager
+/// does not ask about them.
+class PassGateHook {
+public:
+  /// Legal answers, in option order: 0 = run, 1 = skip. Default: run.
+  static llvm::ArrayRef<OptionSpec> legalAnswers();
+
+  PassGateHook(SessionManager &Sessions, llvm::PassInstrumentationCallbacks &PIC)
+      : Sessions(Sessions), PIC(PIC) {}
+
+  /// Returns false if the pass must be skipped on \p IR.
+  bool shouldRun(llvm::StringRef PassID, llvm::Any IR);
+
+private:
+  SessionManager &Sessions;
+  llvm::PassInstrumentationCallbacks &PIC;
+  /// Executions of optional passes so far, the "index" feature.
+  uint32_t ExecutionIndex = 0;
+  /// How often each (pass, unit) pair has been offered, for site ids.
+  llvm::DenseMap<uint64_t, uint32_t> Occurrences;
+};
+
+} // namespace switchyard
+
+#endif // SWITCHYARD_HOOKS_PASSGATEHOOK_H

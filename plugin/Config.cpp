@@ -1,0 +1,70 @@
+//===- Config.cpp - Switchyard's configuration, from the environment ------===//
+
+#include "Config.h"
+
+#include "Framing.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <cstdlib>
+
+using namespace llvm;
+
+namespace switchyard {
+
+ArrayRef<DecisionKind> implementedKinds() {
+  static const DecisionKind Kinds[] = {DecisionKind::PassGate};
+  return Kinds;
+}
+
+bool Config::enabled(DecisionKind Kind) const {
+  return is_contained(implementedKinds(), Kind) &&
+         (Hooks.empty() || is_contained(Hooks, Kind));
+}
+
+static StringRef env(const char *Name) {
+  const char *V = std::getenv(Name);
+  return V ? StringRef(V) : StringRef();
+}
+
+Expected<Config> Config::fromEnvironment() {
+  Config C;
+  C.AgentSocket = env("SWITCHYARD_AGENT").trim().str();
+
+  if (StringRef Hooks = env("SWITCHYARD_HOOKS"); !Hooks.empty()) {
+    SmallVector<StringRef, 8> Names;
+    Hooks.split(Names, ',', -1, /*KeepEmpty=*/false);
+    for (StringRef Name : Names) {
+      DecisionKind K;
+      if (!parseKindName(Name.trim().str(), K) ||
+          !is_contained(implementedKinds(), K))
+        return createStringError("SWITCHYARD_HOOKS: '" + Name.trim() +
+                                 "' is not a decision kind this plugin "
+                                 "offers");
+      C.Hooks.push_back(K);
+    }
+  }
+
+  if (StringRef T = env("SWITCHYARD_TIMEOUT_MS"); !T.empty()) {
+    unsigned Ms;
+    if (T.trim().getAsInteger(10, Ms) || Ms == 0 || Ms > 3600000)
+      return createStringError("SWITCHYARD_TIMEOUT_MS: '" + T +
+                               "' is not a number of milliseconds in "
+                               "[1, 3600000]");
+    C.Timeout = std::chrono::milliseconds(Ms);
+  }
+
+  StringRef OnFailure = env("SWITCHYARD_ON_FAILURE").trim();
+  if (OnFailure == "error")
+    C.OnFailure = FailurePolicy::Error;
+  else if (OnFailure.empty() || OnFailure == "default")
+    C.OnFailure = FailurePolicy::UseDefault;
+  else
+    return createStringError("SWITCHYARD_ON_FAILURE: '" + OnFailure +
+                             "' is neither 'default' nor 'error'");
+  return C;
+}
+
+} // namespace switchyard

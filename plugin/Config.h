@@ -1,0 +1,42 @@
+//===- Config.h - Switchyard's configuration, from the environment --------===//
+//
+// clang does not hand -mllvm options to a plugin loaded with -fpass-plugin,
+// so Switchyard reads environment variables (documented in README.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWITCHYARD_PLUGIN_CONFIG_H
+#define SWITCHYARD_PLUGIN_CONFIG_H
+
+#include "Decision.h"
+
+#include "llvm/Support/Error.h"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace switchyard {
+
+struct Config {
+  /// SWITCHYARD_AGENT: the agent's socket. Empty: the plugin is inert.
+  std::string AgentSocket;
+  /// SWITCHYARD_HOOKS: comma-separated kinds to offer; empty means all.
+  std::vector<DecisionKind> Hooks;
+  /// SWITCHYARD_TIMEOUT_MS: the longest wait for any one agent answer.
+  std::chrono::milliseconds Timeout{2000};
+  /// SWITCHYARD_ON_FAILURE: "default" (warn, use defaults) or "error".
+  FailurePolicy OnFailure = FailurePolicy::UseDefault;
+
+  bool enabled(DecisionKind Kind) const;
+
+  /// Reads the environment; a malformed value is an error naming it.
+  static llvm::Expected<Config> fromEnvironment();
+};
+
+/// The kinds this build of the plugin can offer.
+llvm::ArrayRef<DecisionKind> implementedKinds();
+
+} // namespace switchyard
+
+#endif // SWITCHYARD_PLUGIN_CONFIG_H

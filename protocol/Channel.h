@@ -1,0 +1,63 @@
+//===- Channel.h - Blocking frame I/O with deadlines for the compiler -----===//
+//
+// The compiler side talks to its agent with plain POSIX calls and poll():
+// a compiler has no event loop, and every wait must end by a deadline so a
+// stuck agent can never hang a build. No LLVM here, so benchmarks and unit
+// tests can drive the real client without a compiler.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWITCHYARD_PROTOCOL_CHANNEL_H
+#define SWITCHYARD_PROTOCOL_CHANNEL_H
+
+#include "Framing.h"
+
+#include <chrono>
+#include <string>
+
+namespace switchyard {
+
+using Clock = std::chrono::steady_clock;
+
+/// A connected Unix stream socket speaking Switchyard frames.
+class Channel {
+public:
+  Channel() = default;
+  explicit Channel(int Fd, uint32_t MaxFrame = MaxFrameSize)
+      : Fd(Fd), Decoder(MaxFrame) {}
+  Channel(const Channel &) = delete;
+  Channel &operator=(const Channel &) = delete;
+  ~Channel() { close(); }
+
+  /// Connects to \p Path. Refuses a path that is not a socket owned by this
+  /// user, and a peer that runs as another user.
+  bool connect(const std::string &Path, Clock::time_point Deadline,
+               std::string &Err);
+
+  bool isOpen() const { return Fd >= 0; }
+  int fd() const { return Fd; }
+  void close();
+
+  /// Writes one frame (length prefix added here). Never raises SIGPIPE.
+  bool send(const uint8_t *Data, size_t Size, Clock::time_point Deadline,
+            std::string &Err);
+
+  /// Reads until one whole verified frame is in. The frame stays valid until
+  /// the next call on this channel.
+  const fb::Frame *receive(Clock::time_point Deadline, std::string &Err);
+
+private:
+  bool waitFor(short Events, Clock::time_point Deadline, std::string &Err);
+
+  int Fd = -1;
+  FrameDecoder Decoder;
+  std::vector<uint8_t> SendBuffer;
+};
+
+/// Checks that \p Path is a socket owned by the calling user. Returns false
+/// with \p Err set otherwise.
+bool checkSocketOwner(const std::string &Path, std::string &Err);
+
+} // namespace switchyard
+
+#endif // SWITCHYARD_PROTOCOL_CHANNEL_H

@@ -1,0 +1,118 @@
+//===- Framing.cpp - Length-prefixed, verified Switchyard frames ----------===//
+
+#include "Framing.h"
+
+#include <cstring>
+
+namespace switchyard {
+
+void appendFrame(std::vector<uint8_t> &Out, const uint8_t *Data, size_t Size) {
+  uint32_t Len = static_cast<uint32_t>(Size);
+  uint8_t Header[FrameHeaderSize] = {
+      static_cast<uint8_t>(Len), static_cast<uint8_t>(Len >> 8),
+      static_cast<uint8_t>(Len >> 16), static_cast<uint8_t>(Len >> 24)};
+  Out.insert(Out.end(), Header, Header + FrameHeaderSize);
+  Out.insert(Out.end(), Data, Data + Size);
+}
+
+const fb::Frame *verifyFrame(const uint8_t *Data, size_t Size,
+                             std::string &Err) {
+  if (Size < 8) {
+    Err = "frame of " + std::to_string(Size) + " bytes is too short";
+    return nullptr;
+  }
+  if (!fb::FrameBufferHasIdentifier(Data)) {
+    Err = "frame lacks the 'SWYD' file identifier";
+    return nullptr;
+  }
+  // Depth and table limits keep a hostile frame from costing much to verify.
+  flatbuffers::Verifier V(Data, Size, /*max_depth=*/32,
+                          /*max_tables=*/1u << 20);
+  if (!fb::VerifyFrameBuffer(V)) {
+    Err = "frame fails the flatbuffers verifier";
+    return nullptr;
+  }
+  const fb::Frame *F = fb::GetFrame(Data);
+  if (F->message_type() == fb::Message::NONE || !F->message()) {
+    Err = "frame carries no message";
+    return nullptr;
+  }
+  return F;
+}
+
+void FrameDecoder::feed(const uint8_t *Data, size_t Size) {
+  // Drop what was handed out before growing, so the buffer stays small.
+  if (Consumed > 0) {
+    Buffer.erase(Buffer.begin(), Buffer.begin() + Consumed);
+    Consumed = 0;
+  }
+  Buffer.insert(Buffer.end(), Data, Data + Size);
+}
+
+FrameDecoder::Status FrameDecoder::next(const fb::Frame *&Out,
+                                        std::string &Err) {
+  size_t Avail = Buffer.size() - Consumed;
+  if (Avail < FrameHeaderSize)
+    return Status::NeedMore;
+  const uint8_t *P = Buffer.data() + Consumed;
+  uint32_t Len = uint32_t(P[0]) | uint32_t(P[1]) << 8 | uint32_t(P[2]) << 16 |
+                 uint32_t(P[3]) << 24;
+  if (Len > MaxSize) {
+    Err = "frame of " + std::to_string(Len) + " bytes exceeds the limit of " +
+          std::to_string(MaxSize);
+    return Status::Error;
+  }
+  if (Avail - FrameHeaderSize < Len)
+    return Status::NeedMore;
+  // Flatbuffers wants its buffer aligned; the vector's storage is, but an
+  // offset into it may not be, so realign by moving the payload if needed.
+  const uint8_t *Payload = P + FrameHeaderSize;
+  if (reinterpret_cast<uintptr_t>(Payload) % alignof(uint64_t) != 0) {
+    std::memmove(Buffer.data(), Payload, Avail - FrameHeaderSize);
+    Buffer.resize(Avail - FrameHeaderSize);
+    Consumed = 0;
+    Payload = Buffer.data();
+    Out = verifyFrame(Payload, Len, Err);
+    Consumed = Len;
+    return Out ? Status::Ready : Status::Error;
+  }
+  Out = verifyFrame(Payload, Len, Err);
+  Consumed += FrameHeaderSize + Len;
+  return Out ? Status::Ready : Status::Error;
+}
+
+namespace {
+struct KindNameEntry {
+  fb::DecisionKind Kind;
+  const char *Name;
+};
+constexpr KindNameEntry KindNames[] = {
+    {fb::DecisionKind::PassGate, "pass-gate"},
+    {fb::DecisionKind::PassPipeline, "pass-pipeline"},
+    {fb::DecisionKind::Inline, "inline"},
+    {fb::DecisionKind::LoopUnroll, "loop-unroll"},
+    {fb::DecisionKind::LoopVectorize, "loop-vectorize"},
+    {fb::DecisionKind::LoopInterchange, "loop-interchange"},
+    {fb::DecisionKind::LoopUnswitch, "loop-unswitch"},
+    {fb::DecisionKind::Licm, "licm"},
+    {fb::DecisionKind::Rewrite, "rewrite"},
+};
+} // namespace
+
+const char *kindName(fb::DecisionKind Kind) {
+  for (const KindNameEntry &E : KindNames)
+    if (E.Kind == Kind)
+      return E.Name;
+  return "unknown";
+}
+
+bool parseKindName(const std::string &Name, fb::DecisionKind &Kind) {
+  for (const KindNameEntry &E : KindNames)
+    if (Name == E.Name) {
+      Kind = E.Kind;
+      return true;
+    }
+  return false;
+}
+
+} // namespace switchyard
