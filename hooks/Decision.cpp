@@ -10,6 +10,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cassert>
@@ -129,15 +130,18 @@ void Session::fail(Error E) {
   Failed = true;
   FirstError = Msg;
   std::string Where = M.getModuleIdentifier();
-  if (Options.OnFailure == FailurePolicy::Error)
-    // Strict mode: the build must stop, and must not leave output behind.
-    // report_fatal_error runs the interrupt handlers that delete the output
-    // files the tools registered, and exits with status 1.
-    reportFatalUsageError((Twine("switchyard: agent failed on module '") +
-                           Where + "': " + Msg +
-                           " (SWITCHYARD_ON_FAILURE=error)")
-                              .str()
-                              .c_str());
+  if (Options.OnFailure == FailurePolicy::Error) {
+    // Strict mode. Some hosts (opt) exit inside diagnose() on an error, with
+    // their output file open: remove the files they registered for removal
+    // on a crash first, so no partial output is left. clang goes on after
+    // the error, fails the compile and discards its output itself.
+    sys::RunInterruptHandlers();
+    M.getContext().diagnose(DiagnosticInfoGeneric(
+        Twine("switchyard: agent failed on module '") + Where + "': " + Msg +
+            " (SWITCHYARD_ON_FAILURE=error)",
+        DS_Error));
+    return;
+  }
   warnOnce(Twine("agent failed on module '") + Where + "': " + Msg +
            "; using the compiler's defaults for the rest of this module");
 }

@@ -975,7 +975,7 @@ static double vector_norm(const double *a, size_t n)
     return sqrt(dot_product(a, a, n));
 }
 
-static void matmul(const double a[MAT_N][MAT_N], const double b[MAT_N][MAT_N],
+static void matmul(double a[MAT_N][MAT_N], double b[MAT_N][MAT_N],
                    double c[MAT_N][MAT_N])
 {
     for (int i = 0; i < MAT_N; i++)
@@ -987,7 +987,7 @@ static void matmul(const double a[MAT_N][MAT_N], const double b[MAT_N][MAT_N],
         }
 }
 
-static void matmul_ikj(const double a[MAT_N][MAT_N], const double b[MAT_N][MAT_N],
+static void matmul_ikj(double a[MAT_N][MAT_N], double b[MAT_N][MAT_N],
                        double c[MAT_N][MAT_N])
 {
     for (int i = 0; i < MAT_N; i++) {
@@ -1001,7 +1001,7 @@ static void matmul_ikj(const double a[MAT_N][MAT_N], const double b[MAT_N][MAT_N
     }
 }
 
-static void mat4_mul(const double a[4][4], const double b[4][4], double c[4][4])
+static void mat4_mul(double a[4][4], double b[4][4], double c[4][4])
 {
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++) {
@@ -1012,7 +1012,7 @@ static void mat4_mul(const double a[4][4], const double b[4][4], double c[4][4])
         }
 }
 
-static double matrix_trace(const double c[MAT_N][MAT_N])
+static double matrix_trace(double c[MAT_N][MAT_N])
 {
     double t = 0.0;
     for (int i = 0; i < MAT_N; i++)
@@ -1020,7 +1020,7 @@ static double matrix_trace(const double c[MAT_N][MAT_N])
     return t;
 }
 
-static void stencil_step(const double in[GRID_N][GRID_N], double out[GRID_N][GRID_N])
+static void stencil_step(double in[GRID_N][GRID_N], double out[GRID_N][GRID_N])
 {
     for (int i = 0; i < GRID_N; i++) {
         out[i][0] = in[i][0];
@@ -1036,7 +1036,7 @@ static void stencil_step(const double in[GRID_N][GRID_N], double out[GRID_N][GRI
                         0.125 * (in[i - 1][j] + in[i + 1][j] + in[i][j - 1] + in[i][j + 1]);
 }
 
-static double grid_sum(const double g[GRID_N][GRID_N])
+static double grid_sum(double g[GRID_N][GRID_N])
 {
     double s = 0.0;
     for (int i = 0; i < GRID_N; i++)
@@ -1100,10 +1100,10 @@ static uint32_t run_numeric(void)
         for (int j = 0; j < GRID_N; j++)
             g0[i][j] = (i == 0 || j == 0) ? 100.0 : 0.0;
     for (int it = 0; it < 60; it++) {
-        stencil_step((const double(*)[GRID_N])g0, g1);
-        stencil_step((const double(*)[GRID_N])g1, g0);
+        stencil_step(g0, g1);
+        stencil_step(g1, g0);
     }
-    gsum = grid_sum((const double(*)[GRID_N])g0);
+    gsum = grid_sum(g0);
 
     for (int i = 0; i < 256; i++) {
         va[i] = (double)(i % 17) * 0.125;

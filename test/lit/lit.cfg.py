@@ -1,0 +1,31 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+
+config.name = "Switchyard"
+config.test_format = lit.formats.ShTest(True)
+config.suffixes = [".ll", ".c", ".test"]
+config.excludes = ["Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.switchyard_obj_root, "test", "lit")
+
+# Unversioned LLVM tools (opt, clang, FileCheck, not, count) come from LLVM
+# 22's own bin directory, as in LLVM's test suite.
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
+# A test sets SWITCHYARD_* itself; nothing leaks in from the caller.
+for var in list(os.environ):
+    if var.startswith("SWITCHYARD_"):
+        config.environment.pop(var, None)
+
+bin_dir = config.switchyard_obj_root
+config.substitutions.append(
+    ("%switchyard_plugin", os.path.join(bin_dir, "plugin", "libSwitchyard.so")))
+config.substitutions.append(
+    ("%agent", os.path.join(bin_dir, "agent_sdk", "switchyard-agent")))
+config.substitutions.append(
+    ("%fault_agent", os.path.join(bin_dir, "test", "tools", "fault-agent")))
+config.substitutions.append(("%python", config.python3))
+config.substitutions.append(
+    ("%examples", os.path.join(config.switchyard_src_root, "examples")))
