@@ -191,14 +191,33 @@ public:
         }
       if (Explicit)
         continue;
-      // Without a subscribe line, a kind that some rule names is wanted.
-      for (const Rule &R : Rules)
-        if (R.Kind == K) {
-          SubscriptionSpec S;
-          S.Kind = K;
-          A.Subscriptions.push_back(S);
-          break;
-        }
+      // Without a subscribe line, a kind that some rule names is wanted. If
+      // every such rule names its passes exactly or by prefix, only those
+      // passes are asked about: the rest stay local, with no round trip.
+      bool Named = false, AllPassesNamed = true;
+      SubscriptionSpec S;
+      S.Kind = K;
+      for (const Rule &R : Rules) {
+        if (R.Kind != K)
+          continue;
+        Named = true;
+        std::string Pass;
+        for (const auto &[Key, Pat] : R.Matchers)
+          if (Key == "pass")
+            Pass = Pat;
+        size_t Wild = Pass.find_first_of("*?");
+        if (Pass.empty() || (Wild != std::string::npos &&
+                             Wild + 1 != Pass.size()) ||
+            (Wild != std::string::npos && Pass[Wild] == '?'))
+          AllPassesNamed = false;
+        else
+          S.Passes.push_back(Pass);
+      }
+      if (!Named)
+        continue;
+      if (!AllPassesNamed)
+        S.Passes.clear();
+      A.Subscriptions.push_back(S);
     }
     return A;
   }

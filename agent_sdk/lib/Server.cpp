@@ -271,6 +271,8 @@ void Server::Client::handle(const fb::Frame &F) {
     if (!GotHello)
       return drop("module report before the handshake");
     ++Owner->Stats.Reports;
+    if (Owner->Options.OnReport)
+      Owner->Options.OnReport(Session, *F.message_as_ModuleReport());
     Owner->TheAgent.report(Session, *F.message_as_ModuleReport());
     return;
   default:

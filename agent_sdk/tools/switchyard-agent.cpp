@@ -35,6 +35,7 @@ struct Options {
   std::string LogFile;
   bool AllowOtherUsers = false;
   bool Quiet = false;
+  bool PrintReports = false;
   uint64_t HandshakeTimeoutMs = 10000;
   std::vector<std::string> Command;
 };
@@ -44,7 +45,8 @@ void usage(FILE *To) {
       "usage: switchyard-agent --socket PATH [--policy default|random|"
       "script:FILE]\n"
       "                        [--seed N] [--log FILE] [--allow-other-users]\n"
-      "                        [--handshake-timeout-ms N] [--quiet]\n"
+      "                        [--handshake-timeout-ms N] [--print-reports]\n"
+      "                        [--quiet]\n"
       "                        [-- COMMAND ARGS...]\n",
       To);
 }
@@ -91,6 +93,8 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
       O.HandshakeTimeoutMs = std::strtoull(V.c_str(), nullptr, 0);
     } else if (A == "--allow-other-users") {
       O.AllowOtherUsers = true;
+    } else if (A == "--print-reports") {
+      O.PrintReports = true;
     } else if (A == "--quiet" || A == "-q") {
       O.Quiet = true;
     } else if (A == "--help" || A == "-h") {
@@ -184,6 +188,29 @@ std::string formatLogLine(const SessionInfo &S, const fb::DecisionRequest &R,
   return L;
 }
 
+/// A module's report, as --print-reports shows it.
+std::string formatReport(const SessionInfo &S, const fb::ModuleReport &R) {
+  std::string Out = "switchyard-agent: report: module ";
+  Out += sv(R.module_name());
+  Out += ": IR instructions " + std::to_string(R.inst_count_before()) +
+         " -> " + std::to_string(R.inst_count_after());
+  char Wait[64];
+  std::snprintf(Wait, sizeof(Wait), ", agent wait %.3f ms",
+                R.agent_wait_ns() / 1e6);
+  Out += Wait;
+  if (R.stats())
+    for (const fb::KindStats *K : *R.stats())
+      Out += std::string("; ") + kindName(K->kind()) + ": agent " +
+             std::to_string(K->agent()) + " (changed " +
+             std::to_string(K->agent_changed()) + "), local default " +
+             std::to_string(K->local_default()) + ", fallback " +
+             std::to_string(K->fallback());
+  if (R.error() && R.error()->size())
+    Out += "; error: " + R.error()->str();
+  (void)S;
+  return Out + "\n";
+}
+
 struct Runtime {
   Server *TheServer = nullptr;
   uv_signal_t SigInt, SigTerm;
@@ -255,6 +282,11 @@ int main(int Argc, char **Argv) {
     if (Log.is_open())
       Log << formatLogLine(S, R, A);
   };
+
+  if (O.PrintReports)
+    SO.OnReport = [](const SessionInfo &S, const fb::ModuleReport &R) {
+      std::fputs(formatReport(S, R).c_str(), stderr);
+    };
 
   uv_loop_t Loop;
   uv_loop_init(&Loop);

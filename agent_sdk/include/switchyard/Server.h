@@ -27,6 +27,8 @@ struct ServerOptions {
   std::function<void(const SessionInfo &, const fb::DecisionRequest &,
                      const Answer &)>
       OnDecision;
+  /// Receives every end-of-module report.
+  std::function<void(const SessionInfo &, const fb::ModuleReport &)> OnReport;
 };
 
 struct ServerStats {

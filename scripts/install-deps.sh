@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Switchyard builds and tests with. Idempotent:
+# when everything is present it only asks dpkg, and takes well under a second.
+set -euo pipefail
+
+packages=(
+  # Compiler side.
+  llvm-22-dev llvm-22-tools clang-22 libclang-rt-22-dev
+  libmlir-22-dev mlir-22-tools
+  # Protocol and agent server.
+  flatbuffers-compiler libflatbuffers-dev libuv1-dev
+  # Build and tests.
+  cmake ninja-build make g++ pkg-config libgtest-dev
+  # Python SDK (Debian's interpreter, /usr/bin/python3).
+  python3 python3-flatbuffers python3-numpy python3-pytest
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = installed ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
