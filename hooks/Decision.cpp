@@ -82,6 +82,7 @@ void Session::ensureOpen() {
   Info.SourceFile = M.getSourceFileName();
   Info.TargetTriple = M.getTargetTriple().str();
   Info.Offered = Offered;
+  Info.ActionSpace = Options.ActionSpace;
   Expected<std::vector<Subscription>> Subs = Provider->open(Info);
   if (!Subs)
     return fail(Subs.takeError());
@@ -108,6 +109,14 @@ bool Session::wants(DecisionKind Kind, StringRef Pass, StringRef Function) {
         matchesFilter(S.Functions, Function))
       return true;
   return false;
+}
+
+uint32_t Session::observationsFor(DecisionKind Kind) {
+  uint32_t Mask = 0;
+  for (const Subscription &S : Subscriptions)
+    if (S.Kind == Kind)
+      Mask |= S.Observations;
+  return Mask;
 }
 
 KindStats &Session::statsFor(DecisionKind Kind) {
@@ -167,9 +176,12 @@ Advice Session::decide(const DecisionRequest &Request, const Function *Where) {
     fail(R.takeError());
     return decideLocally(Request.Kind, Request.Default, Where);
   }
-  if (R->UseDefault)
-    return Advice(*this, Request.Kind, Request.Default, Request.Default,
-                  DecisionSource::Agent, Where, Request.Legal);
+  if (R->UseDefault) {
+    Advice A(*this, Request.Kind, Request.Default, Request.Default,
+             DecisionSource::Agent, Where, Request.Legal);
+    A.Observations = R->Observations;
+    return A;
+  }
 
   if (Error E = checkLegal(R->Chosen, Request.Legal)) {
     std::string Msg = toString(std::move(E));
@@ -186,11 +198,16 @@ Advice Session::decide(const DecisionRequest &Request, const Function *Where) {
                "; such answers are refused and the default used");
     }
     Choice Default = Request.Default;
-    return Advice(*this, Request.Kind, Default, Default,
-                  DecisionSource::Fallback, Where, Request.Legal);
+    Advice A(*this, Request.Kind, Default, Default, DecisionSource::Fallback,
+             Where, Request.Legal);
+    A.Refusal = Msg;
+    A.Observations = R->Observations;
+    return A;
   }
-  return Advice(*this, Request.Kind, Request.Default, std::move(R->Chosen),
-                DecisionSource::Agent, Where, Request.Legal);
+  Advice A(*this, Request.Kind, Request.Default, std::move(R->Chosen),
+           DecisionSource::Agent, Where, Request.Legal);
+  A.Observations = R->Observations;
+  return A;
 }
 
 void Session::finish() {
@@ -247,7 +264,9 @@ Advice::Advice(Session &S, DecisionKind Kind, Choice Default, Choice Chosen,
 Advice::Advice(Advice &&Other)
     : S(Other.S), Kind(Other.Kind), Default(std::move(Other.Default)),
       Chosen(std::move(Other.Chosen)), Source(Other.Source),
-      Where(Other.Where), Legal(Other.Legal), Recorded(Other.Recorded) {
+      Where(Other.Where), Legal(Other.Legal),
+      Refusal(std::move(Other.Refusal)), Observations(Other.Observations),
+      Recorded(Other.Recorded) {
   Other.Recorded = true; // The moved-from shell owes nothing.
 }
 

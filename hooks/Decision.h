@@ -81,6 +81,20 @@ struct DecisionContext {
   uint32_t Index = 0;
 };
 
+/// Program state sent with a pipeline decision; which fields are filled is
+/// given by Mask (fb::ObservationMask bits). See docs/hooks.md.
+struct Observation {
+  uint32_t Mask = 0;
+  uint64_t InstCount = 0;
+  std::vector<std::string> FunctionNames;
+  std::vector<uint64_t> FunctionCounts;
+  std::vector<uint64_t> OpcodeCounts; ///< Indexed like opcodeNames().
+  std::vector<int64_t> Autophase;     ///< autophaseNames() order.
+  uint64_t IrHash = 0;
+  std::string IrText;
+  llvm::SmallVector<char, 0> Bitcode;
+};
+
 /// Everything the agent is told about one decision.
 struct DecisionRequest {
   DecisionKind Kind = DecisionKind::PassGate;
@@ -89,6 +103,11 @@ struct DecisionRequest {
   llvm::ArrayRef<double> FeatureValues;
   Choice Default;
   llvm::ArrayRef<OptionSpec> Legal;
+  /// Pipeline decisions: the program state, and why the previous answer was
+  /// refused. Legal is then the session's action space, which the Hello
+  /// carries once instead of every request.
+  const Observation *Obs = nullptr;
+  std::string PreviousError;
 };
 
 /// What a provider answers.
@@ -112,6 +131,7 @@ struct ModuleInfo {
   std::string SourceFile;
   std::string TargetTriple;
   std::vector<DecisionKind> Offered;
+  llvm::ArrayRef<OptionSpec> ActionSpace;
 };
 
 /// Decisions made for one kind, split by source.
@@ -165,6 +185,8 @@ enum class FailurePolicy { UseDefault, Error };
 /// How a session behaves; filled from the environment by the plugin.
 struct SessionOptions {
   FailurePolicy OnFailure = FailurePolicy::UseDefault;
+  /// The pass-pipeline actions, announced in the handshake.
+  llvm::ArrayRef<OptionSpec> ActionSpace;
 };
 
 class Advice;
@@ -185,6 +207,9 @@ public:
   /// Asks for one decision; never fails. A provider error, or an answer that
   /// is not among \p Request's legal answers, yields the default.
   Advice decide(const DecisionRequest &Request, const llvm::Function *Where);
+
+  /// The observation bits the agent subscribed to for \p Kind.
+  uint32_t observationsFor(DecisionKind Kind);
 
   /// A decision answered locally because the agent did not subscribe.
   Advice decideLocally(DecisionKind Kind, Choice Default,
@@ -238,6 +263,10 @@ public:
   const Choice &defaultChoice() const { return Default; }
   bool isDefault() const { return Chosen == Default; }
   DecisionSource source() const { return Source; }
+  /// Why the agent's answer was refused (empty if it was not).
+  llvm::StringRef refusal() const { return Refusal; }
+  /// Observations the agent asked to see with the next request.
+  uint32_t observationsWanted() const { return Observations; }
 
   /// The compiler followed this advice. \p What describes the site for the
   /// optimization remark emitted when the agent changed the decision.
@@ -246,6 +275,7 @@ public:
   void recordUnapplied(const llvm::Twine &Why);
 
 private:
+  friend class Session;
   std::string describe(const Choice &C) const;
 
   Session *S;
@@ -255,6 +285,8 @@ private:
   DecisionSource Source;
   const llvm::Function *Where;
   llvm::ArrayRef<OptionSpec> Legal;
+  std::string Refusal;
+  uint32_t Observations = 0;
   bool Recorded = false;
 };
 
@@ -279,6 +311,11 @@ public:
 
   /// Finishes the current session, if any.
   void finish();
+
+  /// The pass-pipeline action space announced in every session's Hello.
+  void setActionSpace(llvm::ArrayRef<OptionSpec> Space) {
+    Options.ActionSpace = Space;
+  }
 
 private:
   ProviderFactory MakeProvider;

@@ -2,6 +2,8 @@
 
 #include "SocketProvider.h"
 
+#include "Observation.h"
+
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -34,6 +36,13 @@ SocketProvider::openImpl(const ModuleInfo &Info) {
   // The host's executable name tells the agent whether clang or opt asks.
   std::string Exe = sys::fs::getMainExecutable(nullptr, nullptr);
   Builder.Clear();
+  std::vector<fbs::Offset<fb::OptionSpec>> Actions;
+  Actions.reserve(Info.ActionSpace.size());
+  for (const OptionSpec &O : Info.ActionSpace)
+    Actions.push_back(fb::CreateOptionSpec(
+        Builder, Builder.CreateString(O.Name.data(), O.Name.size()), 0,
+        O.TakesTarget));
+  auto ActionSpace = Builder.CreateVector(Actions);
   auto Hello = fb::CreateHello(
       Builder, ProtocolVersion,
       Builder.CreateString(sys::path::filename(Exe).str()),
@@ -41,7 +50,7 @@ SocketProvider::openImpl(const ModuleInfo &Info) {
       Builder.CreateString(Info.ModuleName),
       Builder.CreateString(Info.SourceFile),
       Builder.CreateString(Info.TargetTriple), sys::Process::getProcessId(),
-      Builder.CreateVector(Info.Offered));
+      Builder.CreateVector(Info.Offered), ActionSpace);
   Builder.Finish(fb::CreateFrame(Builder, fb::Message::Hello, Hello.Union()),
                  fb::FrameIdentifier());
   if (Error E = sendBuilt(Deadline))
@@ -87,6 +96,35 @@ static fbs::Offset<fbs::String> str(fbs::FlatBufferBuilder &B, StringRef S) {
   return B.CreateString(S.data(), S.size());
 }
 
+static fbs::Offset<fb::Observation>
+buildObservation(fbs::FlatBufferBuilder &B, const Observation &O) {
+  using OM = fb::ObservationMask;
+  auto Has = [&O](OM Bit) { return O.Mask & static_cast<uint32_t>(Bit); };
+  fbs::Offset<fbs::Vector<fbs::Offset<fbs::String>>> FnNames, OpNames;
+  fbs::Offset<fbs::Vector<uint64_t>> FnCounts, OpCounts;
+  fbs::Offset<fbs::Vector<int64_t>> Autophase;
+  fbs::Offset<fbs::String> Text;
+  fbs::Offset<fbs::Vector<uint8_t>> Bitcode;
+  if (Has(OM::FunctionCounts)) {
+    FnNames = B.CreateVectorOfStrings(O.FunctionNames);
+    FnCounts = B.CreateVector(O.FunctionCounts);
+  }
+  if (Has(OM::OpcodeCounts)) {
+    std::vector<std::string> Names(opcodeNames().begin(), opcodeNames().end());
+    OpNames = B.CreateVectorOfStrings(Names);
+    OpCounts = B.CreateVector(O.OpcodeCounts);
+  }
+  if (Has(OM::Autophase))
+    Autophase = B.CreateVector(O.Autophase);
+  if (Has(OM::IrText))
+    Text = B.CreateString(O.IrText);
+  if (Has(OM::Bitcode))
+    Bitcode = B.CreateVector(reinterpret_cast<const uint8_t *>(O.Bitcode.data()),
+                             O.Bitcode.size());
+  return fb::CreateObservation(B, O.InstCount, FnNames, FnCounts, OpNames,
+                               OpCounts, Autophase, O.IrHash, Text, Bitcode);
+}
+
 Expected<Reply> SocketProvider::decideImpl(const DecisionRequest &Request) {
   Clock::time_point Deadline = Clock::now() + Timeout;
   uint64_t Id = NextId++;
@@ -105,16 +143,25 @@ Expected<Reply> SocketProvider::decideImpl(const DecisionRequest &Request) {
   auto Values = Builder.CreateVector(Request.FeatureValues.data(),
                                      Request.FeatureValues.size());
   auto Default = buildChoice(Builder, Request.Default);
+  // Pipeline requests point to the action space sent in the Hello.
   std::vector<fbs::Offset<fb::OptionSpec>> Legal;
-  for (const OptionSpec &O : Request.Legal) {
-    std::vector<fbs::Offset<fb::ParamSpec>> Params;
-    for (const ParamSpec &P : O.Params)
-      Params.push_back(fb::CreateParamSpec(Builder, str(Builder, P.Name), P.Min,
-                                           P.Max, P.PowerOfTwo));
-    Legal.push_back(fb::CreateOptionSpec(Builder, str(Builder, O.Name),
-                                         Builder.CreateVector(Params)));
-  }
+  if (Request.Kind != DecisionKind::PassPipeline)
+    for (const OptionSpec &O : Request.Legal) {
+      std::vector<fbs::Offset<fb::ParamSpec>> Params;
+      for (const ParamSpec &P : O.Params)
+        Params.push_back(fb::CreateParamSpec(Builder, str(Builder, P.Name),
+                                             P.Min, P.Max, P.PowerOfTwo));
+      Legal.push_back(fb::CreateOptionSpec(Builder, str(Builder, O.Name),
+                                           Builder.CreateVector(Params),
+                                           O.TakesTarget));
+    }
   auto LegalVec = Builder.CreateVector(Legal);
+  fbs::Offset<fb::Observation> Obs;
+  if (Request.Obs)
+    Obs = buildObservation(Builder, *Request.Obs);
+  auto PrevErr = Request.PreviousError.empty()
+                     ? 0
+                     : Builder.CreateString(Request.PreviousError);
   fb::DecisionRequestBuilder RB(Builder);
   RB.add_id(Id);
   RB.add_kind(Request.Kind);
@@ -123,6 +170,10 @@ Expected<Reply> SocketProvider::decideImpl(const DecisionRequest &Request) {
   RB.add_feature_values(Values);
   RB.add_default_choice(Default);
   RB.add_legal(LegalVec);
+  if (Request.Obs)
+    RB.add_observation(Obs);
+  if (!Request.PreviousError.empty())
+    RB.add_previous_error(PrevErr);
   auto Req = RB.Finish();
   Builder.Finish(
       fb::CreateFrame(Builder, fb::Message::DecisionRequest, Req.Union()),

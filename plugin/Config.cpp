@@ -15,7 +15,8 @@ using namespace llvm;
 namespace switchyard {
 
 ArrayRef<DecisionKind> implementedKinds() {
-  static const DecisionKind Kinds[] = {DecisionKind::PassGate};
+  static const DecisionKind Kinds[] = {DecisionKind::PassGate,
+                                       DecisionKind::PassPipeline};
   return Kinds;
 }
 
@@ -54,6 +55,20 @@ Expected<Config> Config::fromEnvironment() {
                                "' is not a number of milliseconds in "
                                "[1, 3600000]");
     C.Timeout = std::chrono::milliseconds(Ms);
+  }
+
+  StringRef Pipeline = env("SWITCHYARD_PIPELINE").trim();
+  if (Pipeline == "replace")
+    C.ReplacePipeline = true;
+  else if (!Pipeline.empty())
+    return createStringError("SWITCHYARD_PIPELINE: '" + Pipeline +
+                             "' is not 'replace'");
+  C.PipelineOut = env("SWITCHYARD_PIPELINE_OUT").str();
+  if (StringRef T = env("SWITCHYARD_PIPELINE_MAX_STEPS"); !T.empty()) {
+    if (T.trim().getAsInteger(10, C.PipelineMaxSteps) ||
+        C.PipelineMaxSteps == 0 || C.PipelineMaxSteps > 100000)
+      return createStringError("SWITCHYARD_PIPELINE_MAX_STEPS: '" + T +
+                               "' is not a step count in [1, 100000]");
   }
 
   StringRef OnFailure = env("SWITCHYARD_ON_FAILURE").trim();

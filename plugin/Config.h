@@ -27,6 +27,13 @@ struct Config {
   std::chrono::milliseconds Timeout{2000};
   /// SWITCHYARD_ON_FAILURE: "default" (warn, use defaults) or "error".
   FailurePolicy OnFailure = FailurePolicy::UseDefault;
+  /// SWITCHYARD_PIPELINE=replace: in clang, the agent's pass-pipeline
+  /// episode replaces the optional passes of the -O<n> pipeline.
+  bool ReplacePipeline = false;
+  /// SWITCHYARD_PIPELINE_OUT: append each episode here as a replay script.
+  std::string PipelineOut;
+  /// SWITCHYARD_PIPELINE_MAX_STEPS: decisions per episode at most.
+  unsigned PipelineMaxSteps = 200;
 
   bool enabled(DecisionKind Kind) const;
 

@@ -61,7 +61,16 @@ public:
                             : Session.ActionSpace.size();
     if (NumOptions == 0)
       return Answer::useDefault();
-    Answer A = Answer::choose(static_cast<uint32_t>(State % NumOptions));
+    Answer A;
+    if (R.kind() == fb::DecisionKind::PassPipeline) {
+      // Option 0 is "stop": end an episode after 16 steps on average.
+      A = Answer::choose(State % 16 == 0 || NumOptions < 2
+                             ? 0
+                             : 1 + static_cast<uint32_t>((State >> 4) %
+                                                         (NumOptions - 1)));
+      return A;
+    }
+    A = Answer::choose(static_cast<uint32_t>(State % NumOptions));
     if (R.legal() && A.Option < R.legal()->size()) {
       const fb::OptionSpec *O = R.legal()->Get(A.Option);
       if (O->params())

@@ -136,6 +136,57 @@ std::string_view sv(const flatbuffers::String *S) {
   return S ? S->string_view() : std::string_view();
 }
 
+/// The observation a pipeline request carried, with zero opcode counts left
+/// out to keep lines short.
+std::string formatObservation(const fb::Observation &O) {
+  std::string L = "{\"inst_count\":" + std::to_string(O.inst_count());
+  if (O.function_names() && O.function_counts()) {
+    L += ",\"functions\":{";
+    for (uint32_t I = 0; I < O.function_names()->size() &&
+                         I < O.function_counts()->size();
+         ++I) {
+      if (I)
+        L += ',';
+      appendJsonString(L, O.function_names()->Get(I)->string_view());
+      L += ":" + std::to_string(O.function_counts()->Get(I));
+    }
+    L += "}";
+  }
+  if (O.opcode_names() && O.opcode_counts()) {
+    L += ",\"opcodes\":{";
+    bool First = true;
+    for (uint32_t I = 0;
+         I < O.opcode_names()->size() && I < O.opcode_counts()->size(); ++I) {
+      if (!O.opcode_counts()->Get(I))
+        continue;
+      if (!First)
+        L += ',';
+      First = false;
+      appendJsonString(L, O.opcode_names()->Get(I)->string_view());
+      L += ":" + std::to_string(O.opcode_counts()->Get(I));
+    }
+    L += "},\"opcode_vector_length\":" +
+         std::to_string(O.opcode_counts()->size());
+  }
+  if (O.autophase()) {
+    L += ",\"autophase\":[";
+    for (uint32_t I = 0; I < O.autophase()->size(); ++I)
+      L += (I ? "," : "") + std::to_string(O.autophase()->Get(I));
+    L += "]";
+  }
+  if (O.ir_hash()) {
+    char Buf[32];
+    std::snprintf(Buf, sizeof(Buf), "\"%016llx\"",
+                  static_cast<unsigned long long>(O.ir_hash()));
+    L += std::string(",\"ir_hash\":") + Buf;
+  }
+  if (O.ir_text())
+    L += ",\"ir_text_bytes\":" + std::to_string(O.ir_text()->size());
+  if (O.bitcode())
+    L += ",\"bitcode_bytes\":" + std::to_string(O.bitcode()->size());
+  return L + "}";
+}
+
 /// One JSON object per answered decision.
 std::string formatLogLine(const SessionInfo &S, const fb::DecisionRequest &R,
                           const Answer &A) {
@@ -169,7 +220,14 @@ std::string formatLogLine(const SessionInfo &S, const fb::DecisionRequest &R,
       std::snprintf(Buf, sizeof(Buf), ":%.17g", R.feature_values()->Get(I));
       L += Buf;
     }
-  L += "},\"default\":";
+  L += "}";
+  if (R.previous_error()) {
+    L += ",\"previous_error\":";
+    appendJsonString(L, sv(R.previous_error()));
+  }
+  if (const fb::Observation *O = R.observation())
+    L += ",\"obs\":" + formatObservation(*O);
+  L += ",\"default\":";
   appendJsonString(L, formatChoice(S, R, R.default_choice()));
   L += ",\"answer\":";
   if (A.UseDefault) {
