@@ -29,6 +29,9 @@ constexpr StringLiteral DeniedPrefixes[] = {
     "hipstdpar", "dxil",     "thinlto",       "lto",         "fatlto",
     "objc-arc",  "wasm-",    "win-",          "sjlj-",       "dwarf-eh",
     "expand-",   "lower-",   "strip",         "gc-",         "tsan",
+    // Whole pipelines are not single actions; building one also runs the
+    // host's extension-point callbacks.
+    "default",   "function-simplification",
 };
 
 constexpr StringLiteral DeniedNames[] = {
@@ -177,15 +180,20 @@ ActionSpace ActionSpace::build(PassBuilder &PB) {
   for (const std::string &E : WithParams)
     paramVariants(E, Candidates);
   // The exact parameterized passes LLVM's own pipelines use, so that an
-  // agent can rebuild -O2 or -Oz from the space.
-  auto ClassToPass = [&PB](StringRef ClassName) {
-    PassInstrumentationCallbacks *PIC = PB.getPassInstrumentationCallbacks();
-    StringRef Name = PIC ? PIC->getPassNameForClassName(ClassName) : "";
+  // agent can rebuild -O2 or -Oz from the space. Built by a private
+  // PassBuilder: building a default pipeline runs the host's extension-point
+  // callbacks, and in clang that changes the host's own compile.
+  PassInstrumentationCallbacks PrivatePIC;
+  PassBuilder Private(/*TM=*/nullptr, PipelineTuningOptions(), std::nullopt,
+                      &PrivatePIC);
+  auto ClassToPass = [&PrivatePIC](StringRef ClassName) {
+    StringRef Name = PrivatePIC.getPassNameForClassName(ClassName);
     return Name.empty() ? ClassName : Name;
   };
   for (StringRef Level : {"O1", "O2", "O3", "Os", "Oz"}) {
     ModulePassManager MPM;
-    if (Error E = PB.parsePassPipeline(MPM, ("default<" + Level + ">").str())) {
+    if (Error E =
+            Private.parsePassPipeline(MPM, ("default<" + Level + ">").str())) {
       consumeError(std::move(E));
       continue;
     }

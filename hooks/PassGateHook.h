@@ -28,6 +28,9 @@ public:
   PassGateHook(SessionManager &Sessions, llvm::PassInstrumentationCallbacks &PIC)
       : Sessions(Sessions), PIC(PIC) {}
 
+  /// Passes the gate always runs without asking; see docs/hooks.md.
+  static bool isNeverOffered(llvm::StringRef PassID);
+
   /// Returns false if the pass must be skipped on \p IR.
   bool shouldRun(llvm::StringRef PassID, llvm::Any IR);
 

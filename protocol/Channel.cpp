@@ -90,7 +90,7 @@ void Channel::close() {
   if (Fd >= 0)
     ::close(Fd);
   Fd = -1;
-  Decoder = FrameDecoder();
+  Decoder = FrameDecoder(MaxFrame);
 }
 
 bool Channel::waitFor(short Events, Clock::time_point Deadline,

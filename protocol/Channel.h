@@ -24,7 +24,7 @@ class Channel {
 public:
   Channel() = default;
   explicit Channel(int Fd, uint32_t MaxFrame = MaxFrameSize)
-      : Fd(Fd), Decoder(MaxFrame) {}
+      : Fd(Fd), MaxFrame(MaxFrame), Decoder(MaxFrame) {}
   Channel(const Channel &) = delete;
   Channel &operator=(const Channel &) = delete;
   ~Channel() { close(); }
@@ -50,6 +50,7 @@ private:
   bool waitFor(short Events, Clock::time_point Deadline, std::string &Err);
 
   int Fd = -1;
+  uint32_t MaxFrame = MaxFrameSize;
   FrameDecoder Decoder;
   std::vector<uint8_t> SendBuffer;
 };

@@ -11,6 +11,7 @@
 
 #include "Framing.h"
 
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -86,13 +87,19 @@ private:
       return P.min();
     if (P.power_of_two()) {
       std::vector<int64_t> Powers;
-      for (int64_t V = 1; V > 0 && V <= P.max(); V *= 2)
+      for (int64_t V = 1; V <= P.max(); V *= 2) {
         if (V >= P.min())
           Powers.push_back(V);
+        if (V > INT64_MAX / 2)
+          break;
+      }
       return Powers.empty() ? P.min() : Powers[State % Powers.size()];
     }
-    uint64_t Span = static_cast<uint64_t>(P.max() - P.min()) + 1;
-    return P.min() + static_cast<int64_t>(State % Span);
+    // Unsigned arithmetic: the span of [INT64_MIN, INT64_MAX] wraps to 0.
+    uint64_t Span = static_cast<uint64_t>(P.max()) -
+                    static_cast<uint64_t>(P.min()) + 1;
+    uint64_t Offset = Span ? State % Span : State;
+    return static_cast<int64_t>(static_cast<uint64_t>(P.min()) + Offset);
   }
 
   uint64_t Seed;

@@ -7,6 +7,7 @@
 
 #include <cassert>
 
+#include <csignal>
 #include <cstring>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -29,6 +30,8 @@ struct Server::Client {
   int PendingCloses = 0;
   bool Closing = false;
   bool GotHello = false;
+  bool AgentGreeted = false; ///< Agent::hello() ran: closed() is owed.
+  bool GotReport = false;
   SessionInfo Session;
   FrameDecoder Decoder;
   std::vector<uint8_t> ReadChunk;
@@ -85,6 +88,11 @@ int Server::listen(std::string &Err) {
     ::unlink(Path.c_str());
   }
 
+  // A compiler that hangs up before its reply must not kill the agent:
+  // libuv writes without MSG_NOSIGNAL, so SIGPIPE is ignored process-wide,
+  // as libuv's documentation advises for servers.
+  ::signal(SIGPIPE, SIG_IGN);
+
   int R = uv_pipe_init(Loop, &Listener, /*ipc=*/0);
   if (R < 0) {
     Err = std::string("uv_pipe_init: ") + uv_strerror(R);
@@ -114,8 +122,10 @@ void Server::close() {
     uv_close(reinterpret_cast<uv_handle_t *>(&Listener), nullptr);
     ::unlink(Options.SocketPath.c_str());
   }
-  while (Clients)
-    Clients->closeHandles();
+  // A client leaves the list only in its close callback, so walk the
+  // list instead of waiting for it to empty: that would spin forever.
+  for (Client *C = Clients; C; C = C->Next)
+    C->closeHandles();
 }
 
 void Server::onConnection(uv_stream_t *Listener, int Status) {
@@ -192,7 +202,7 @@ void Server::Client::closeHandles() {
   if (Closing)
     return;
   Closing = true;
-  if (GotHello)
+  if (AgentGreeted)
     Owner->TheAgent.closed(Session);
   PendingCloses = 2;
   uv_close(reinterpret_cast<uv_handle_t *>(&Pipe), &Client::onClose);
@@ -229,6 +239,8 @@ void Server::Client::onRead(uv_stream_t *S, ssize_t N, const uv_buf_t *Buf) {
   if (N == UV_EOF) {
     if (C->Decoder.pending())
       C->drop("connection closed mid-frame");
+    else if (C->GotHello && !C->GotReport)
+      C->drop("connection closed before the module report");
     else
       C->closeHandles();
     return;
@@ -271,6 +283,7 @@ void Server::Client::handle(const fb::Frame &F) {
     if (!GotHello)
       return drop("module report before the handshake");
     ++Owner->Stats.Reports;
+    GotReport = true;
     if (Owner->Options.OnReport)
       Owner->Options.OnReport(Session, *F.message_as_ModuleReport());
     Owner->TheAgent.report(Session, *F.message_as_ModuleReport());
@@ -307,7 +320,10 @@ void Server::Client::handleHello(const fb::Hello &H) {
                " is not supported; this agent speaks version " +
                std::to_string(ProtocolVersion);
   } else {
+    if (Owner->Options.OnHello)
+      Owner->Options.OnHello(Session, H);
     A = Owner->TheAgent.hello(Session);
+    AgentGreeted = true;
   }
 
   Builder.Clear();

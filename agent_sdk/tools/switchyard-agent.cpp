@@ -36,6 +36,7 @@ struct Options {
   bool AllowOtherUsers = false;
   bool Quiet = false;
   bool PrintReports = false;
+  std::string ActionSpaceFile;
   uint64_t HandshakeTimeoutMs = 10000;
   std::vector<std::string> Command;
 };
@@ -46,6 +47,7 @@ void usage(FILE *To) {
       "script:FILE]\n"
       "                        [--seed N] [--log FILE] [--allow-other-users]\n"
       "                        [--handshake-timeout-ms N] [--print-reports]\n"
+      "                        [--dump-action-space FILE]\n"
       "                        [--quiet]\n"
       "                        [-- COMMAND ARGS...]\n",
       To);
@@ -93,6 +95,9 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
       O.HandshakeTimeoutMs = std::strtoull(V.c_str(), nullptr, 0);
     } else if (A == "--allow-other-users") {
       O.AllowOtherUsers = true;
+    } else if (Is("--dump-action-space")) {
+      if (!Value(O.ActionSpaceFile))
+        return false;
     } else if (A == "--print-reports") {
       O.PrintReports = true;
     } else if (A == "--quiet" || A == "-q") {
@@ -339,6 +344,21 @@ int main(int Argc, char **Argv) {
     ++PerKind[kindName(R.kind())];
     if (Log.is_open())
       Log << formatLogLine(S, R, A);
+  };
+
+  // The pass-pipeline action space, as the first compiler announces it.
+  bool DumpedSpace = false;
+  SO.OnHello = [&](const SessionInfo &S, const fb::Hello &H) {
+    if (O.ActionSpaceFile.empty() || DumpedSpace || !H.action_space())
+      return;
+    DumpedSpace = true;
+    std::ofstream Out(O.ActionSpaceFile);
+    for (uint32_t I = 0; I < H.action_space()->size(); ++I) {
+      const fb::OptionSpec *A = H.action_space()->Get(I);
+      Out << I << "\t" << sv(A->name())
+          << (A->function_scope() ? "\tfunction-scope" : "") << "\n";
+    }
+    (void)S;
   };
 
   if (O.PrintReports)

@@ -27,6 +27,8 @@ struct ServerOptions {
   std::function<void(const SessionInfo &, const fb::DecisionRequest &,
                      const Answer &)>
       OnDecision;
+  /// Sees every accepted handshake, before the agent answers it.
+  std::function<void(const SessionInfo &, const fb::Hello &)> OnHello;
   /// Receives every end-of-module report.
   std::function<void(const SessionInfo &, const fb::ModuleReport &)> OnReport;
 };
@@ -50,6 +52,8 @@ public:
   Server &operator=(const Server &) = delete;
 
   /// Creates the socket (owner-only permissions) and starts listening.
+  /// Ignores SIGPIPE for the process: a client that hangs up must cost a
+  /// write error, not the agent.
   /// Returns 0 or a negative libuv error code; \p Err says what failed.
   int listen(std::string &Err);
 

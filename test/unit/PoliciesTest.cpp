@@ -1,0 +1,478 @@
+//===- PoliciesTest.cpp - Tests for the built-in agent policies -----------===//
+//
+// Policies are driven directly with built requests; one script test also goes
+// through the server to show its subscriptions reach the wire.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestUtil.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <set>
+
+namespace switchyard::test {
+namespace {
+
+std::unique_ptr<Agent> policy(const std::string &Spec, uint64_t Seed = 0) {
+  std::string Err;
+  std::unique_ptr<Agent> P = makePolicy(Spec, Seed, Err);
+  EXPECT_NE(P, nullptr) << Spec << ": " << Err;
+  return P;
+}
+
+std::unique_ptr<Agent> script(const TempDir &Dir, const std::string &Text) {
+  return policy("script:" + Dir.write("policy.txt", Text));
+}
+
+/// The error makePolicy gives for a script with \p Text.
+std::string scriptError(const TempDir &Dir, const std::string &Text,
+                        std::string *PathOut = nullptr) {
+  std::string Path = Dir.write("bad.txt", Text);
+  if (PathOut)
+    *PathOut = Path;
+  std::string Err;
+  EXPECT_EQ(makePolicy("script:" + Path, 0, Err), nullptr) << Text;
+  return Err;
+}
+
+SessionInfo session(std::vector<fb::DecisionKind> Offered = {}) {
+  SessionInfo S;
+  S.Id = 1;
+  S.Module = "m.c";
+  S.Offered = std::move(Offered);
+  return S;
+}
+
+RequestDesc inlineAt(const std::string &Pass, const std::string &Function) {
+  RequestDesc R;
+  R.Kind = fb::DecisionKind::Inline;
+  R.Pass = Pass;
+  R.Function = Function;
+  R.Legal = {{"no", {}}, {"yes", {}}};
+  return R;
+}
+
+std::vector<OptionDesc> unrollOptions() {
+  return {{"none", {}},
+          {"full", {}},
+          {"partial", {{"count", 2, 9}}},
+          {"pow", {{"factor", 3, 100, true}, {"fixed", -5, -5}}},
+          {"inverted", {{"h", 10, 3}}},
+          {"signed-pow", {{"s", -4, 4, true}}}};
+}
+
+bool isPowerOfTwo(int64_t V) { return V > 0 && (V & (V - 1)) == 0; }
+
+//===----------------------------------------------------------------------===//
+// default and random
+//===----------------------------------------------------------------------===//
+
+TEST(Policies, UnknownSpecIsAnError) {
+  std::string Err;
+  EXPECT_EQ(makePolicy("smart", 0, Err), nullptr);
+  EXPECT_NE(Err.find("unknown policy 'smart'"), std::string::npos) << Err;
+}
+
+TEST(Policies, DefaultAnswersDefaultAndSubscribesToAllOffered) {
+  auto P = policy("default");
+  ASSERT_NE(P, nullptr);
+  SessionInfo S = session({fb::DecisionKind::PassGate,
+                           fb::DecisionKind::LoopUnroll});
+  HelloAnswer H = P->hello(S);
+  EXPECT_TRUE(H.Accept);
+  ASSERT_EQ(H.Subscriptions.size(), 2u);
+  EXPECT_EQ(H.Subscriptions[0].Kind, fb::DecisionKind::PassGate);
+  EXPECT_EQ(H.Subscriptions[1].Kind, fb::DecisionKind::LoopUnroll);
+  Request R(inlineAt("InlinerPass", "main"));
+  EXPECT_TRUE(P->decide(S, R.get()).UseDefault);
+}
+
+TEST(Policies, RandomIsReproducibleForSameSeed) {
+  auto First = policy("random", 1234);
+  auto Second = policy("random", 1234);
+  ASSERT_TRUE(First && Second);
+  SessionInfo S = session();
+  for (uint64_t Site = 0; Site < 100; ++Site) {
+    RequestDesc D;
+    D.Kind = fb::DecisionKind::LoopUnroll;
+    D.Site = Site;
+    D.Legal = unrollOptions();
+    Request R(D);
+    Answer A = First->decide(S, R.get());
+    Answer B = Second->decide(S, R.get());
+    Answer Again = First->decide(S, R.get());
+    // The id is per connection, not per decision point: it must not matter.
+    D.Id = 1000 + Site;
+    Request Renumbered(D);
+    Answer C = Second->decide(S, Renumbered.get());
+    ASSERT_FALSE(A.UseDefault);
+    for (const Answer *Other : {&B, &Again, &C}) {
+      EXPECT_EQ(A.Option, Other->Option) << "site " << Site;
+      EXPECT_EQ(A.Params, Other->Params) << "site " << Site;
+    }
+  }
+}
+
+TEST(Policies, RandomDiffersAcrossSeeds) {
+  auto One = policy("random", 1);
+  auto Two = policy("random", 2);
+  ASSERT_TRUE(One && Two);
+  SessionInfo S = session();
+  int Differ = 0;
+  const int Requests = 200;
+  for (uint64_t Site = 0; Site < Requests; ++Site) {
+    RequestDesc D;
+    D.Kind = fb::DecisionKind::LoopUnroll;
+    D.Site = Site;
+    D.Legal = unrollOptions();
+    Request R(D);
+    Answer A = One->decide(S, R.get());
+    Answer B = Two->decide(S, R.get());
+    Differ += A.Option != B.Option || A.Params != B.Params;
+  }
+  EXPECT_GT(Differ, Requests / 2);
+}
+
+TEST(Policies, RandomRespectsParamRanges) {
+  auto P = policy("random", 7);
+  ASSERT_NE(P, nullptr);
+  SessionInfo S = session();
+  std::vector<OptionDesc> Options = unrollOptions();
+  std::set<uint32_t> Chosen;
+  std::set<int64_t> Counts, Factors, Signed;
+  for (uint64_t Site = 0; Site < 2000; ++Site) {
+    RequestDesc D;
+    D.Kind = fb::DecisionKind::LoopUnroll;
+    D.Function = "f" + std::to_string(Site % 7);
+    D.Site = Site;
+    D.Legal = Options;
+    Request R(D);
+    Answer A = P->decide(S, R.get());
+    ASSERT_FALSE(A.UseDefault);
+    ASSERT_LT(A.Option, Options.size());
+    Chosen.insert(A.Option);
+    const OptionDesc &O = Options[A.Option];
+    ASSERT_EQ(A.Params.size(), O.Params.size()) << O.Name;
+    for (size_t I = 0; I < O.Params.size(); ++I) {
+      const ParamDesc &Spec = O.Params[I];
+      int64_t V = A.Params[I];
+      if (Spec.Max < Spec.Min) {
+        EXPECT_EQ(V, Spec.Min) << Spec.Name;
+        continue;
+      }
+      EXPECT_GE(V, Spec.Min) << Spec.Name;
+      EXPECT_LE(V, Spec.Max) << Spec.Name;
+      if (Spec.PowerOfTwo)
+        EXPECT_TRUE(isPowerOfTwo(V)) << Spec.Name << " = " << V;
+    }
+    if (O.Name == "partial")
+      Counts.insert(A.Params[0]);
+    if (O.Name == "pow")
+      Factors.insert(A.Params[0]);
+    if (O.Name == "signed-pow")
+      Signed.insert(A.Params[0]);
+  }
+  EXPECT_EQ(Chosen.size(), Options.size()) << "some option is never chosen";
+  EXPECT_EQ(Counts, (std::set<int64_t>{2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(Factors, (std::set<int64_t>{4, 8, 16, 32, 64}));
+  EXPECT_EQ(Signed, (std::set<int64_t>{1, 2, 4}));
+}
+
+TEST(Policies, RandomPicksFromActionSpaceWithoutLegalList) {
+  auto P = policy("random", 3);
+  ASSERT_NE(P, nullptr);
+  SessionInfo S = session();
+  S.ActionSpace = {"instcombine", "gvn", "licm"};
+  std::set<uint32_t> Chosen;
+  for (uint32_t Index = 0; Index < 100; ++Index) {
+    RequestDesc D;
+    D.Kind = fb::DecisionKind::PassPipeline;
+    D.Index = Index;
+    Request R(D);
+    Answer A = P->decide(S, R.get());
+    ASSERT_FALSE(A.UseDefault);
+    ASSERT_LT(A.Option, S.ActionSpace.size());
+    EXPECT_TRUE(A.Params.empty());
+    Chosen.insert(A.Option);
+  }
+  EXPECT_EQ(Chosen.size(), 3u);
+
+  // Nothing to choose from: the compiler's default.
+  SessionInfo Empty = session();
+  RequestDesc D;
+  D.Kind = fb::DecisionKind::PassPipeline;
+  D.HasContext = false;
+  Request R(D);
+  EXPECT_TRUE(P->decide(Empty, R.get()).UseDefault);
+}
+
+/// Exits 0 if the random policy answers full-range parameters sanely.
+[[noreturn]] void decideFullRangeParams() {
+  auto P = policy("random", 11);
+  SessionInfo S = session();
+  RequestDesc D;
+  D.Kind = fb::DecisionKind::LoopUnroll;
+  const int64_t Lo = std::numeric_limits<int64_t>::min();
+  const int64_t Hi = std::numeric_limits<int64_t>::max();
+  D.Legal = {{"any", {{"v", Lo, Hi}, {"p", 1, Hi, true}}}};
+  bool Ok = true;
+  for (uint64_t Site = 0; Site < 64; ++Site) {
+    D.Site = Site;
+    Request R(D);
+    Answer A = P->decide(S, R.get());
+    Ok &= !A.UseDefault && A.Params.size() == 2 && isPowerOfTwo(A.Params[1]);
+  }
+  std::_Exit(Ok ? 0 : 1);
+}
+
+TEST(Policies, RandomSurvivesFullRangeParams) {
+  // A verified request is all it takes; the agent must not crash on it.
+  EXPECT_EXIT(decideFullRangeParams(), ::testing::ExitedWithCode(0), "");
+}
+
+//===----------------------------------------------------------------------===//
+// script:FILE
+//===----------------------------------------------------------------------===//
+
+const char *const RulesScript = R"(# Rules are tried in order.
+inline pass=Always* function=foo => no
+inline function=f?o => yes   # a comment after a rule
+inline function=*_cold => default
+inline pass=*Inliner* function=bar* => yes
+
+loop-unroll function=* => partial 4 observe=inst-count,ir-hash
+pass-pipeline => run 1 2 @main
+licm => nosuch
+inline module=lib*.c unit-kind=CallSite site=42 index=3 => no
+)";
+
+Answer decideAt(Agent &P, const std::string &Pass, const std::string &Fn) {
+  Request R(inlineAt(Pass, Fn));
+  return P.decide(session(), R.get());
+}
+
+TEST(Script, FirstMatchingRuleWins) {
+  TempDir Dir;
+  auto P = script(Dir, RulesScript);
+  ASSERT_NE(P, nullptr);
+  // Rules 1 and 2 both match; the first decides.
+  Answer A = decideAt(*P, "AlwaysInlinerPass", "foo");
+  ASSERT_FALSE(A.UseDefault);
+  EXPECT_EQ(A.Option, 0u);
+  A = decideAt(*P, "InlinerPass", "foo");
+  ASSERT_FALSE(A.UseDefault);
+  EXPECT_EQ(A.Option, 1u);
+  // A "default" rule stops the search even though rule 4 would match.
+  A = decideAt(*P, "InlinerPass", "bar_cold");
+  EXPECT_TRUE(A.UseDefault);
+  // No rule at all.
+  EXPECT_TRUE(decideAt(*P, "InlinerPass", "zed").UseDefault);
+  RequestDesc Gate;
+  Gate.Kind = fb::DecisionKind::PassGate;
+  Request R(Gate);
+  EXPECT_TRUE(P->decide(session(), R.get()).UseDefault);
+}
+
+TEST(Script, GlobsOnPassAndFunction) {
+  TempDir Dir;
+  auto P = script(Dir, RulesScript);
+  ASSERT_NE(P, nullptr);
+  // '?' is exactly one character.
+  EXPECT_FALSE(decideAt(*P, "X", "fao").UseDefault);
+  EXPECT_TRUE(decideAt(*P, "X", "fo").UseDefault);
+  EXPECT_TRUE(decideAt(*P, "X", "fooo").UseDefault);
+  // '*' in the middle, at either end, and matching nothing.
+  EXPECT_FALSE(decideAt(*P, "ModuleInlinerWrapperPass", "barbaz").UseDefault);
+  EXPECT_FALSE(decideAt(*P, "Inliner", "bar").UseDefault);
+  EXPECT_TRUE(decideAt(*P, "InlinePass", "bar").UseDefault);
+  EXPECT_TRUE(decideAt(*P, "InlinerPass", "xbar").UseDefault);
+  // Patterns match the whole name, not a prefix.
+  EXPECT_EQ(decideAt(*P, "AlwaysInlinerPass", "food").UseDefault, true);
+}
+
+TEST(Script, MatchesOtherContextFields) {
+  TempDir Dir;
+  auto P = script(Dir, RulesScript);
+  ASSERT_NE(P, nullptr);
+  RequestDesc D = inlineAt("P", "zed");
+  D.Module = "libfoo.c";
+  D.Unit = fb::UnitKind::CallSite;
+  D.Site = 42;
+  D.Index = 3;
+  {
+    Request R(D);
+    Answer A = P->decide(session(), R.get());
+    ASSERT_FALSE(A.UseDefault);
+    EXPECT_EQ(A.Option, 0u);
+  }
+  for (int Change = 0; Change < 4; ++Change) {
+    RequestDesc Other = D;
+    if (Change == 0)
+      Other.Module = "main.c";
+    if (Change == 1)
+      Other.Unit = fb::UnitKind::Function;
+    if (Change == 2)
+      Other.Site = 420;
+    if (Change == 3)
+      Other.Index = 33;
+    Request R(Other);
+    EXPECT_TRUE(P->decide(session(), R.get()).UseDefault) << Change;
+  }
+  // Without a context, no field matcher can match.
+  D.HasContext = false;
+  Request R(D);
+  EXPECT_TRUE(P->decide(session(), R.get()).UseDefault);
+}
+
+TEST(Script, OptionWithParamsTargetAndObservations) {
+  TempDir Dir;
+  auto P = script(Dir, RulesScript);
+  ASSERT_NE(P, nullptr);
+  RequestDesc Unroll;
+  Unroll.Kind = fb::DecisionKind::LoopUnroll;
+  Unroll.Legal = {{"none", {}}, {"full", {}}, {"partial", {{"count", 1, 8}}}};
+  Request R(Unroll);
+  Answer A = P->decide(session(), R.get());
+  ASSERT_FALSE(A.UseDefault);
+  EXPECT_EQ(A.Option, 2u);
+  EXPECT_EQ(A.Params, std::vector<int64_t>{4});
+  EXPECT_EQ(A.Target, "");
+  EXPECT_EQ(A.Observations,
+            static_cast<uint32_t>(fb::ObservationMask::InstCount |
+                                  fb::ObservationMask::IrHash));
+
+  // Pipeline options are named by the session's action space.
+  SessionInfo S = session();
+  S.ActionSpace = {"noop", "run"};
+  RequestDesc Pipe;
+  Pipe.Kind = fb::DecisionKind::PassPipeline;
+  Request PR(Pipe);
+  A = P->decide(S, PR.get());
+  ASSERT_FALSE(A.UseDefault);
+  EXPECT_EQ(A.Option, 1u);
+  EXPECT_EQ(A.Params, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(A.Target, "main");
+}
+
+TEST(Script, UnknownOptionNameGoesOutOfRange) {
+  TempDir Dir;
+  auto P = script(Dir, RulesScript);
+  ASSERT_NE(P, nullptr);
+  RequestDesc Licm;
+  Licm.Kind = fb::DecisionKind::Licm;
+  Licm.Legal = {{"hoist", {}}, {"keep", {}}};
+  Request R(Licm);
+  Answer A = P->decide(session(), R.get());
+  ASSERT_FALSE(A.UseDefault);
+  EXPECT_EQ(A.Option, 0xffffffffu);
+}
+
+TEST(Script, UnknownKindIsAnErrorWithFileAndLine) {
+  TempDir Dir;
+  std::string Path;
+  std::string Err = scriptError(Dir,
+                                "inline => yes\n"
+                                "# fine so far\n"
+                                "inlining function=x => yes\n",
+                                &Path);
+  EXPECT_EQ(Err.rfind(Path + ":3: ", 0), 0u) << Err;
+  EXPECT_NE(Err.find("unknown decision kind 'inlining'"), std::string::npos)
+      << Err;
+}
+
+TEST(Script, SyntaxErrorsNameTheLine) {
+  TempDir Dir;
+  const std::pair<const char *, const char *> Cases[] = {
+      {"inline color=red => yes", "unknown field 'color'"},
+      {"inline function=x", "expected '=> answer'"},
+      {"inline function=x =>", "expected '=> answer'"},
+      {"inline function => yes", "expected field=pattern"},
+      {"inline => partial four", "expected an integer parameter"},
+      {"inline => yes observe=telepathy", "unknown observation 'telepathy'"},
+      {"subscribe", "'subscribe' needs a decision kind"},
+      {"subscribe inlining", "'subscribe' needs a decision kind"},
+      {"subscribe inline colour=1", "unknown subscription field 'colour'"},
+  };
+  for (const auto &[Line, Message] : Cases) {
+    std::string Path;
+    std::string Err =
+        scriptError(Dir, std::string("inline => yes\n") + Line + "\n", &Path);
+    EXPECT_EQ(Err.rfind(Path + ":2: ", 0), 0u) << Line << " -> " << Err;
+    EXPECT_NE(Err.find(Message), std::string::npos) << Line << " -> " << Err;
+  }
+}
+
+TEST(Script, MissingFileIsAnError) {
+  TempDir Dir;
+  std::string Err;
+  EXPECT_EQ(makePolicy("script:" + Dir.file("absent.txt"), 0, Err), nullptr);
+  EXPECT_NE(Err.find("cannot read script"), std::string::npos) << Err;
+}
+
+TEST(Script, SubscribeLinesBecomeSubscriptions) {
+  TempDir Dir;
+  auto P = script(Dir, "subscribe inline passes=InlinerPass,Always* "
+                       "functions=main,helper observe=inst-count,ir-hash\n"
+                       "subscribe inline passes=Other\n"
+                       "subscribe loop-unroll\n"
+                       "subscribe licm      # not offered below\n"
+                       "pass-gate => default\n"
+                       "rewrite => x        # not offered either\n");
+  ASSERT_NE(P, nullptr);
+  HelloAnswer H = P->hello(session(
+      {fb::DecisionKind::PassGate, fb::DecisionKind::Inline,
+       fb::DecisionKind::LoopUnroll, fb::DecisionKind::LoopVectorize}));
+  EXPECT_TRUE(H.Accept);
+  ASSERT_EQ(H.Subscriptions.size(), 4u);
+  // A rule alone subscribes its kind, with no filters.
+  EXPECT_EQ(H.Subscriptions[0].Kind, fb::DecisionKind::PassGate);
+  EXPECT_TRUE(H.Subscriptions[0].Passes.empty());
+  const SubscriptionSpec &Inline = H.Subscriptions[1];
+  EXPECT_EQ(Inline.Kind, fb::DecisionKind::Inline);
+  EXPECT_EQ(Inline.Passes,
+            (std::vector<std::string>{"InlinerPass", "Always*"}));
+  EXPECT_EQ(Inline.Functions, (std::vector<std::string>{"main", "helper"}));
+  EXPECT_EQ(Inline.Observations,
+            static_cast<uint32_t>(fb::ObservationMask::InstCount |
+                                  fb::ObservationMask::IrHash));
+  EXPECT_EQ(H.Subscriptions[2].Kind, fb::DecisionKind::Inline);
+  EXPECT_EQ(H.Subscriptions[2].Passes, std::vector<std::string>{"Other"});
+  EXPECT_EQ(H.Subscriptions[3].Kind, fb::DecisionKind::LoopUnroll);
+  EXPECT_TRUE(H.Subscriptions[3].Functions.empty());
+}
+
+TEST(Script, SubscriptionsReachTheCompiler) {
+  TempDir Dir;
+  auto P = script(Dir, "subscribe inline functions=hot* observe=ir-text\n"
+                       "inline function=hot1 => yes\n");
+  ASSERT_NE(P, nullptr);
+  ServerOptions O;
+  O.SocketPath = Dir.file("agent.sock");
+  ServerThread S(*P, O);
+  ASSERT_TRUE(S.start());
+  Channel C;
+  ASSERT_TRUE(connectTo(C, O.SocketPath));
+  HelloDesc Hello;
+  Hello.Offered = {fb::DecisionKind::Inline, fb::DecisionKind::PassGate};
+  HelloResult H = sayHello(C, Hello);
+  ASSERT_TRUE(H.Err.empty()) << H.Err;
+  ASSERT_EQ(H.Subscriptions.size(), 1u);
+  EXPECT_EQ(H.Subscriptions[0].Kind, fb::DecisionKind::Inline);
+  EXPECT_EQ(H.Subscriptions[0].Functions, std::vector<std::string>{"hot*"});
+  EXPECT_EQ(H.Subscriptions[0].Observations,
+            static_cast<uint32_t>(fb::ObservationMask::IrText));
+  RequestDesc D = inlineAt("InlinerPass", "hot1");
+  D.Id = 77;
+  ReplyResult R = ask(C, D);
+  ASSERT_TRUE(R.Err.empty()) << R.Err;
+  EXPECT_EQ(R.Id, 77u);
+  EXPECT_FALSE(R.UseDefault);
+  EXPECT_EQ(R.Option, 1u);
+  C.close();
+  S.stop();
+}
+
+} // namespace
+} // namespace switchyard::test

@@ -1,0 +1,283 @@
+//===- TestUtil.cpp - Frames, sockets and a server thread for unit tests --===//
+
+#include "TestUtil.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace switchyard::test {
+
+namespace {
+/// A compiler that gives up on an agent closes its socket; the tests' own
+/// peers must not die of that, so SIGPIPE is ignored for the whole binary.
+/// The test that checks the server's own behaviour restores the default.
+struct IgnoreSigpipe {
+  IgnoreSigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+} IgnoreSigpipeAtStartup;
+} // namespace
+
+TempDir::TempDir() {
+  char Template[] = "/tmp/swyd-unit-XXXXXX";
+  if (!::mkdtemp(Template)) {
+    ADD_FAILURE() << "mkdtemp: " << std::strerror(errno);
+    return;
+  }
+  Path = Template;
+}
+
+TempDir::~TempDir() {
+  if (Path.empty())
+    return;
+  std::error_code EC;
+  std::filesystem::remove_all(Path, EC);
+}
+
+std::string TempDir::write(const std::string &Name,
+                           const std::string &Text) const {
+  std::string P = file(Name);
+  std::ofstream Out(P);
+  Out << Text;
+  EXPECT_TRUE(Out.good()) << "cannot write " << P;
+  return P;
+}
+
+static std::vector<uint8_t> finish(flatbuffers::FlatBufferBuilder &B,
+                                   fb::Message Type,
+                                   flatbuffers::Offset<void> Msg) {
+  B.Finish(fb::CreateFrame(B, Type, Msg), fb::FrameIdentifier());
+  return std::vector<uint8_t>(B.GetBufferPointer(),
+                              B.GetBufferPointer() + B.GetSize());
+}
+
+std::vector<uint8_t> buildHello(const HelloDesc &H) {
+  flatbuffers::FlatBufferBuilder B;
+  std::vector<flatbuffers::Offset<fb::OptionSpec>> Actions;
+  for (const std::string &Name : H.ActionSpace)
+    Actions.push_back(fb::CreateOptionSpecDirect(B, Name.c_str()));
+  auto Hello = fb::CreateHello(
+      B, H.Version, B.CreateString("unit-test"), B.CreateString("0"),
+      B.CreateString(H.Module), B.CreateString(H.Module + ".src"),
+      B.CreateString("x86_64-unknown-linux-gnu"), ::getpid(),
+      B.CreateVector(H.Offered), B.CreateVector(Actions));
+  return finish(B, fb::Message::Hello, Hello.Union());
+}
+
+std::vector<uint8_t> buildRequest(const RequestDesc &R) {
+  flatbuffers::FlatBufferBuilder B;
+  flatbuffers::Offset<fb::Context> Ctx;
+  if (R.HasContext)
+    Ctx = fb::CreateContextDirect(B, R.Module.c_str(), R.Function.c_str(),
+                                  R.Pass.c_str(), R.PassArg.c_str(), R.Unit,
+                                  R.UnitName.c_str(), R.Site, R.Index);
+  std::vector<flatbuffers::Offset<fb::OptionSpec>> Legal;
+  for (const OptionDesc &O : R.Legal) {
+    std::vector<flatbuffers::Offset<fb::ParamSpec>> Params;
+    for (const ParamDesc &P : O.Params)
+      Params.push_back(fb::CreateParamSpecDirect(B, P.Name.c_str(), P.Min,
+                                                 P.Max, P.PowerOfTwo));
+    Legal.push_back(fb::CreateOptionSpecDirect(B, O.Name.c_str(), &Params));
+  }
+  auto Names = B.CreateVectorOfStrings(R.FeatureNames);
+  auto Values = B.CreateVector(R.FeatureValues);
+  auto Default = fb::CreateChoice(B, 0);
+  auto Req = fb::CreateDecisionRequest(B, R.Id, R.Kind, Ctx, Names, Values,
+                                       Default, B.CreateVector(Legal));
+  return finish(B, fb::Message::DecisionRequest, Req.Union());
+}
+
+std::vector<uint8_t> buildReport(const std::string &Module) {
+  flatbuffers::FlatBufferBuilder B;
+  auto Report = fb::CreateModuleReportDirect(B, Module.c_str(), 10, 9);
+  return finish(B, fb::Message::ModuleReport, Report.Union());
+}
+
+Request::Request(const RequestDesc &R) : Bytes(buildRequest(R)) {
+  std::string Err;
+  const fb::Frame *F = verifyFrame(Bytes.data(), Bytes.size(), Err);
+  EXPECT_NE(F, nullptr) << Err;
+  if (F)
+    Msg = F->message_as_DecisionRequest();
+}
+
+static sockaddr_un unixAddress(const std::string &Path) {
+  sockaddr_un Addr{};
+  Addr.sun_family = AF_UNIX;
+  EXPECT_LT(Path.size(), sizeof(Addr.sun_path));
+  std::strncpy(Addr.sun_path, Path.c_str(), sizeof(Addr.sun_path) - 1);
+  return Addr;
+}
+
+int bindUnix(const std::string &Path) {
+  int Fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  EXPECT_GE(Fd, 0) << std::strerror(errno);
+  sockaddr_un Addr = unixAddress(Path);
+  EXPECT_EQ(::bind(Fd, reinterpret_cast<sockaddr *>(&Addr), sizeof(Addr)), 0)
+      << Path << ": " << std::strerror(errno);
+  return Fd;
+}
+
+int listenUnix(const std::string &Path, int Backlog) {
+  int Fd = bindUnix(Path);
+  EXPECT_EQ(::listen(Fd, Backlog), 0) << std::strerror(errno);
+  return Fd;
+}
+
+void makeStaleSocket(const std::string &Path) {
+  int Fd = listenUnix(Path);
+  ::close(Fd); // The file stays; nobody listens behind it any more.
+}
+
+bool writeAll(int Fd, const void *Data, size_t Size) {
+  const auto *P = static_cast<const uint8_t *>(Data);
+  while (Size > 0) {
+    ssize_t N = ::send(Fd, P, Size, MSG_NOSIGNAL);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N <= 0)
+      return false;
+    P += N;
+    Size -= static_cast<size_t>(N);
+  }
+  return true;
+}
+
+bool connectTo(Channel &C, const std::string &Path) {
+  std::string Err;
+  bool Ok = C.connect(Path, after(5000ms), Err);
+  EXPECT_TRUE(Ok) << Err;
+  return Ok;
+}
+
+HelloResult sayHello(Channel &C, const HelloDesc &H) {
+  HelloResult Out;
+  std::vector<uint8_t> Bytes = buildHello(H);
+  if (!C.send(Bytes.data(), Bytes.size(), after(5000ms), Out.Err))
+    return Out;
+  const fb::Frame *F = C.receive(after(5000ms), Out.Err);
+  if (!F)
+    return Out;
+  const fb::HelloReply *R = F->message_as_HelloReply();
+  if (!R) {
+    Out.Err = std::string("expected a HelloReply, got ") +
+              fb::EnumNameMessage(F->message_type());
+    return Out;
+  }
+  Out.Accept = R->accept();
+  Out.Reason = R->reason() ? R->reason()->str() : "";
+  if (R->subscriptions())
+    for (const fb::Subscription *S : *R->subscriptions()) {
+      SubscriptionSpec Spec;
+      Spec.Kind = S->kind();
+      if (S->passes())
+        for (const flatbuffers::String *P : *S->passes())
+          Spec.Passes.push_back(P->str());
+      if (S->functions())
+        for (const flatbuffers::String *Fn : *S->functions())
+          Spec.Functions.push_back(Fn->str());
+      Spec.Observations = S->observations();
+      Out.Subscriptions.push_back(Spec);
+    }
+  return Out;
+}
+
+ReplyResult ask(Channel &C, const RequestDesc &R) {
+  ReplyResult Out;
+  std::vector<uint8_t> Bytes = buildRequest(R);
+  if (!C.send(Bytes.data(), Bytes.size(), after(5000ms), Out.Err))
+    return Out;
+  const fb::Frame *F = C.receive(after(5000ms), Out.Err);
+  if (!F)
+    return Out;
+  const fb::DecisionReply *Reply = F->message_as_DecisionReply();
+  if (!Reply) {
+    Out.Err = std::string("expected a DecisionReply, got ") +
+              fb::EnumNameMessage(F->message_type());
+    return Out;
+  }
+  Out.Id = Reply->id();
+  Out.UseDefault = Reply->use_default();
+  Out.Observations = Reply->observations();
+  if (const fb::Choice *Ch = Reply->choice()) {
+    Out.HasChoice = true;
+    Out.Option = Ch->option();
+    if (Ch->params())
+      Out.Params.assign(Ch->params()->begin(), Ch->params()->end());
+    if (Ch->target())
+      Out.Target = Ch->target()->str();
+  }
+  return Out;
+}
+
+ServerThread::ServerThread(Agent &TheAgent, ServerOptions Options) {
+  EXPECT_EQ(uv_loop_init(&Loop), 0);
+  EXPECT_EQ(uv_async_init(&Loop, &Wake, &ServerThread::onWake), 0);
+  Wake.data = this;
+  TheServer = std::make_unique<Server>(&Loop, TheAgent, std::move(Options));
+}
+
+ServerThread::~ServerThread() { stop(); }
+
+bool ServerThread::start() {
+  std::string Err;
+  int R = listen(Err);
+  EXPECT_EQ(R, 0) << Err;
+  if (R != 0)
+    return false;
+  Running = true;
+  Thread = std::thread([this] { uv_run(&Loop, UV_RUN_DEFAULT); });
+  return true;
+}
+
+void ServerThread::onWake(uv_async_t *A) {
+  auto *Self = static_cast<ServerThread *>(A->data);
+  std::deque<std::function<void()>> Ready;
+  {
+    std::lock_guard<std::mutex> Lock(Self->Mutex);
+    Ready.swap(Self->Tasks);
+  }
+  for (auto &Task : Ready)
+    Task();
+}
+
+bool ServerThread::waitFor(
+    const std::function<bool(const ServerStats &)> &Pred,
+    std::chrono::milliseconds Timeout) {
+  Clock::time_point Deadline = after(Timeout);
+  for (;;) {
+    if (Pred(stats()))
+      return true;
+    if (Clock::now() >= Deadline)
+      return false;
+    std::this_thread::sleep_for(2ms);
+  }
+}
+
+void ServerThread::stop(bool WaitForClients) {
+  if (Stopped)
+    return;
+  Stopped = true;
+  if (Running && WaitForClients)
+    EXPECT_TRUE(waitFor([](const ServerStats &S) { return S.Open == 0; }))
+        << "the server still holds a client";
+  onLoop([this] {
+    TheServer->close();
+    uv_close(reinterpret_cast<uv_handle_t *>(&Wake), nullptr);
+  });
+  if (Running)
+    Thread.join();
+  else
+    uv_run(&Loop, UV_RUN_DEFAULT);
+  Running = false;
+  EXPECT_EQ(uv_loop_close(&Loop), 0) << "the server left a handle open";
+}
+
+} // namespace switchyard::test
