@@ -357,7 +357,8 @@ Error checkLegal(const Choice &C, ArrayRef<OptionSpec> Legal) {
                                ", not a power of two");
   }
   if (!C.Target.empty() && !O.TakesTarget)
-    return createStringError("option '" + O.Name + "' takes no target");
+    return createStringError("option '" + O.Name +
+                             "' cannot be scoped to a target function");
   return Error::success();
 }
 

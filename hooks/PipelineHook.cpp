@@ -29,11 +29,8 @@ Error PipelineHook::apply(const Action &A, StringRef Target, Module &M,
     MPM.run(M, MAM);
     return Error::success();
   }
-  if (A.FunctionPipeline.empty())
-    return createStringError("action '" + A.Name +
-                             "' runs on a whole module or call graph and "
-                             "cannot be scoped to function '" +
-                             Target + "'");
+  assert(!A.FunctionPipeline.empty() &&
+         "checkLegal refuses a target for module and CGSCC actions");
   Function *F = M.getFunction(Target);
   if (!F || F->isDeclaration())
     return createStringError("no function '" + Target +
