@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "switchyard/Agent.h"
+#include "switchyard/Run.h"
 #include "switchyard/Server.h"
 
 #include "Framing.h"
@@ -21,8 +22,6 @@
 #include <map>
 #include <string>
 #include <vector>
-
-extern char **environ;
 
 using namespace switchyard;
 
@@ -274,39 +273,6 @@ std::string formatReport(const SessionInfo &S, const fb::ModuleReport &R) {
   return Out + "\n";
 }
 
-struct Runtime {
-  Server *TheServer = nullptr;
-  uv_signal_t SigInt, SigTerm;
-  uv_process_t Child;
-  bool HasChild = false;
-  int64_t ExitStatus = 0;
-};
-
-void stopEverything(Runtime &RT) {
-  RT.TheServer->close();
-  uv_close(reinterpret_cast<uv_handle_t *>(&RT.SigInt), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t *>(&RT.SigTerm), nullptr);
-}
-
-void onSignal(uv_signal_t *H, int Signum) {
-  auto *RT = static_cast<Runtime *>(H->data);
-  if (RT->HasChild) {
-    // The command decides when we are done; pass the signal on.
-    uv_process_kill(&RT->Child, Signum);
-    return;
-  }
-  RT->ExitStatus = 128 + Signum;
-  stopEverything(*RT);
-}
-
-void onChildExit(uv_process_t *P, int64_t Status, int TermSignal) {
-  auto *RT = static_cast<Runtime *>(P->data);
-  RT->ExitStatus = TermSignal ? 128 + TermSignal : Status;
-  RT->HasChild = false;
-  uv_close(reinterpret_cast<uv_handle_t *>(P), nullptr);
-  stopEverything(*RT);
-}
-
 } // namespace
 
 int main(int Argc, char **Argv) {
@@ -366,67 +332,13 @@ int main(int Argc, char **Argv) {
       std::fputs(formatReport(S, R).c_str(), stderr);
     };
 
-  uv_loop_t Loop;
-  uv_loop_init(&Loop);
-  Server TheServer(&Loop, *Policy, SO);
-  if (TheServer.listen(Err) < 0) {
-    std::fprintf(stderr, "switchyard-agent: %s\n", Err.c_str());
-    uv_run(&Loop, UV_RUN_DEFAULT);
-    uv_loop_close(&Loop);
-    return 1;
-  }
-
-  Runtime RT;
-  RT.TheServer = &TheServer;
-  uv_signal_init(&Loop, &RT.SigInt);
-  uv_signal_init(&Loop, &RT.SigTerm);
-  RT.SigInt.data = RT.SigTerm.data = &RT;
-  uv_signal_start(&RT.SigInt, onSignal, SIGINT);
-  uv_signal_start(&RT.SigTerm, onSignal, SIGTERM);
-
-  std::vector<std::string> EnvStore;
-  if (!O.Command.empty()) {
-    for (char **E = environ; *E; ++E)
-      if (std::strncmp(*E, "SWITCHYARD_AGENT=", 17) != 0)
-        EnvStore.push_back(*E);
-    EnvStore.push_back("SWITCHYARD_AGENT=" + O.Socket);
-    std::vector<char *> Env, Args;
-    for (std::string &E : EnvStore)
-      Env.push_back(E.data());
-    Env.push_back(nullptr);
-    for (std::string &A : O.Command)
-      Args.push_back(A.data());
-    Args.push_back(nullptr);
-
-    uv_stdio_container_t Stdio[3];
-    for (int I = 0; I < 3; ++I) {
-      Stdio[I].flags = UV_INHERIT_FD;
-      Stdio[I].data.fd = I;
-    }
-    uv_process_options_t PO{};
-    PO.file = Args[0];
-    PO.args = Args.data();
-    PO.env = Env.data();
-    PO.exit_cb = onChildExit;
-    PO.stdio = Stdio;
-    PO.stdio_count = 3;
-    RT.Child.data = &RT;
-    if (int R = uv_spawn(&Loop, &RT.Child, &PO)) {
-      std::fprintf(stderr, "switchyard-agent: cannot run '%s': %s\n",
-                   Args[0], uv_strerror(R));
-      uv_close(reinterpret_cast<uv_handle_t *>(&RT.Child), nullptr);
-      RT.ExitStatus = 127;
-      stopEverything(RT);
-    } else {
-      RT.HasChild = true;
-    }
-  }
-
-  uv_run(&Loop, UV_RUN_DEFAULT);
-  uv_loop_close(&Loop);
+  RunOptions RO;
+  RO.Server = SO;
+  RO.Command = O.Command;
+  ServerStats St;
+  int Status = runAgent(*Policy, RO, &St);
 
   if (!O.Quiet) {
-    const ServerStats &St = TheServer.stats();
     std::string Kinds;
     for (const auto &[K, N] : PerKind)
       Kinds += (Kinds.empty() ? "" : ", ") + K + " " + std::to_string(N);
@@ -439,5 +351,5 @@ int main(int Argc, char **Argv) {
                  (unsigned long long)St.Refused,
                  (unsigned long long)St.Dropped);
   }
-  return static_cast<int>(RT.ExitStatus);
+  return Status;
 }

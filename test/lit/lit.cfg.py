@@ -26,6 +26,9 @@ config.substitutions.append(
     ("%agent", os.path.join(bin_dir, "agent_sdk", "switchyard-agent")))
 config.substitutions.append(
     ("%fault_agent", os.path.join(bin_dir, "test", "tools", "fault-agent")))
+config.substitutions.append(
+    ("%example_agent",
+     os.path.join(bin_dir, "agent_sdk", "switchyard-example-agent")))
 config.substitutions.append(("%python", config.python3))
 config.substitutions.append(
     ("%examples", os.path.join(config.switchyard_src_root, "examples")))
