@@ -27,4 +27,7 @@ echo
 echo "== compile overhead"
 "$HERE/compile_overhead.sh" "$BUILD" "${REPS:-7}" | tee "$OUT/compile_overhead.txt"
 echo
+echo "== pass-pipeline step time"
+"$HERE/pipeline_steps.sh" "$BUILD" | tee "$OUT/pipeline_steps.txt"
+echo
 echo "results in $OUT"
