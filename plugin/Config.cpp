@@ -15,8 +15,11 @@ using namespace llvm;
 namespace switchyard {
 
 ArrayRef<DecisionKind> implementedKinds() {
-  static const DecisionKind Kinds[] = {DecisionKind::PassGate,
-                                       DecisionKind::PassPipeline};
+  static const DecisionKind Kinds[] = {
+      DecisionKind::PassGate,      DecisionKind::PassPipeline,
+      DecisionKind::Inline,        DecisionKind::LoopUnroll,
+      DecisionKind::LoopVectorize, DecisionKind::LoopDistribute,
+      DecisionKind::Licm};
   return Kinds;
 }
 

@@ -10,10 +10,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "Config.h"
+#include "InlineHook.h"
+#include "LicmHook.h"
+#include "LoopDistributeHook.h"
+#include "LoopUnrollHook.h"
+#include "LoopVectorizeHook.h"
 #include "PassGateHook.h"
 #include "PipelineHook.h"
 #include "SocketProvider.h"
 
+#include "llvm/Analysis/InlineAdvisor.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassInstrumentation.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -45,7 +51,8 @@ struct Runtime {
               return std::make_unique<SocketProvider>(Socket, Timeout);
             },
             SessionOptions{C.OnFailure, {}}, offeredKinds(C)),
-        Gate(Sessions, PIC) {
+        Gate(Sessions, PIC), Inline(Sessions), Unroll(Sessions),
+        Vectorize(Sessions), Distribute(Sessions), Licm(Sessions) {
     if (C.enabled(DecisionKind::PassPipeline)) {
       Pipeline = std::make_shared<PipelineHook>(
           Sessions, PB, PipelineOptions{C.PipelineMaxSteps, C.PipelineOut});
@@ -53,10 +60,83 @@ struct Runtime {
     }
   }
 
+  ~Runtime() {
+    if (InlineHook::Active == &Inline)
+      InlineHook::Active = nullptr;
+  }
+
   SessionManager Sessions;
   PassGateHook Gate;
+  InlineHook Inline;
+  LoopUnrollHook Unroll;
+  LoopVectorizeHook Vectorize;
+  LoopDistributeHook Distribute;
+  LicmHook Licm;
   std::shared_ptr<PipelineHook> Pipeline;
 };
+
+/// Registers the site-decision kinds: each at the extension point just
+/// before the LLVM pass whose decision it makes, and under a pipeline name
+/// for custom `opt -passes=` pipelines.
+void registerSiteHooks(PassBuilder &PB, const Config &C,
+                       const std::shared_ptr<Runtime> &RT) {
+  if (C.enabled(DecisionKind::Inline)) {
+    InlineHook::Active = &RT->Inline;
+    PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
+      MAM.registerPass([] {
+        return PluginInlineAdvisorAnalysis(&InlineHook::createAdvisor);
+      });
+    });
+  }
+  if (C.enabled(DecisionKind::Licm))
+    PB.registerPipelineStartEPCallback(
+        [RT](ModulePassManager &MPM, OptimizationLevel) {
+          MPM.addPass(createModuleToFunctionPassAdaptor(
+              LoopDecisionFunctionPass<LicmHook>(RT->Licm)));
+        });
+  if (C.enabled(DecisionKind::LoopUnroll))
+    PB.registerLateLoopOptimizationsEPCallback(
+        [RT](LoopPassManager &LPM, OptimizationLevel) {
+          LPM.addPass(LoopUnrollDecisionPass(RT->Unroll));
+        });
+  bool Distribute = C.enabled(DecisionKind::LoopDistribute);
+  bool Vectorize = C.enabled(DecisionKind::LoopVectorize);
+  if (Distribute || Vectorize)
+    PB.registerVectorizerStartEPCallback(
+        [RT, Distribute, Vectorize](FunctionPassManager &FPM,
+                                    OptimizationLevel) {
+          if (Distribute)
+            FPM.addPass(
+                LoopDecisionFunctionPass<LoopDistributeHook>(RT->Distribute));
+          if (Vectorize)
+            FPM.addPass(
+                LoopDecisionFunctionPass<LoopVectorizeHook>(RT->Vectorize));
+        });
+
+  PB.registerPipelineParsingCallback(
+      [RT](StringRef Name, FunctionPassManager &FPM,
+           ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name == "switchyard-licm-decisions")
+          FPM.addPass(LoopDecisionFunctionPass<LicmHook>(RT->Licm));
+        else if (Name == "switchyard-loop-distribute-decisions")
+          FPM.addPass(
+              LoopDecisionFunctionPass<LoopDistributeHook>(RT->Distribute));
+        else if (Name == "switchyard-loop-vectorize-decisions")
+          FPM.addPass(
+              LoopDecisionFunctionPass<LoopVectorizeHook>(RT->Vectorize));
+        else
+          return false;
+        return true;
+      });
+  PB.registerPipelineParsingCallback(
+      [RT](StringRef Name, LoopPassManager &LPM,
+           ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name != "switchyard-loop-unroll-decisions")
+          return false;
+        LPM.addPass(LoopUnrollDecisionPass(RT->Unroll));
+        return true;
+      });
+}
 
 /// Parses "switchyard-pipeline" or "switchyard-pipeline<max-steps=N>".
 std::optional<unsigned> parsePipelineName(StringRef Name, unsigned Default) {
@@ -113,6 +193,7 @@ void registerCallbacks(PassBuilder &PB) {
         if (const auto *M = any_cast<const Module *>(&IR))
           RT->Sessions.noteModuleChanged(**M);
       });
+  registerSiteHooks(PB, *C, RT);
 
   if (!RT->Pipeline)
     return;

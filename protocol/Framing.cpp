@@ -96,6 +96,7 @@ constexpr KindNameEntry KindNames[] = {
     {fb::DecisionKind::LoopUnswitch, "loop-unswitch"},
     {fb::DecisionKind::Licm, "licm"},
     {fb::DecisionKind::Rewrite, "rewrite"},
+    {fb::DecisionKind::LoopDistribute, "loop-distribute"},
 };
 } // namespace
 

@@ -1,0 +1,42 @@
+//===- InlineHook.h - inline: inline this call site? ----------------------===//
+
+#ifndef SWITCHYARD_HOOKS_INLINEHOOK_H
+#define SWITCHYARD_HOOKS_INLINEHOOK_H
+
+#include "Decision.h"
+
+#include "llvm/Analysis/InlineAdvisor.h"
+
+namespace switchyard {
+
+/// Offers every call site the inliner considers, except mandatory ones
+/// (always_inline, noinline, and calls to declarations), through the
+/// plugin inline advisor LLVM offers (PluginInlineAdvisorAnalysis). Sends
+/// the 38 features of LLVM's own ML inliner plus the default decision.
+class InlineHook {
+public:
+  enum Option : uint32_t { NoInline, Inline };
+
+  /// [no, yes], or just [no] where inlining is illegal.
+  static llvm::ArrayRef<OptionSpec> legalAnswers(bool CanInline);
+
+  /// The feature names, in request order (docs/hooks.md).
+  static llvm::ArrayRef<llvm::StringRef> featureNames();
+
+  explicit InlineHook(SessionManager &Sessions) : Sessions(Sessions) {}
+
+  /// LLVM's PluginInlineAdvisorAnalysis takes a plain function pointer, so
+  /// the factory finds the hook of the live PassBuilder through this one
+  /// process-wide pointer (set and cleared by the plugin's runtime).
+  static InlineHook *Active;
+  static llvm::InlineAdvisor *createAdvisor(llvm::Module &M,
+                                            llvm::FunctionAnalysisManager &FAM,
+                                            llvm::InlineParams Params,
+                                            llvm::InlineContext IC);
+
+  SessionManager &Sessions;
+};
+
+} // namespace switchyard
+
+#endif // SWITCHYARD_HOOKS_INLINEHOOK_H

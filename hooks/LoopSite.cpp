@@ -1,0 +1,147 @@
+//===- LoopSite.cpp - What the loop hooks share: ids, features, metadata --===//
+
+#include "LoopSite.h"
+
+#include "llvm/Analysis/AssumptionCache.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Metadata.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/LoopUtils.h"
+
+using namespace llvm;
+
+namespace switchyard {
+
+ArrayRef<StringRef> loopFeatureNames() {
+  static const StringRef Names[] = {
+      "trip_count",     "estimated_trip_count", "max_trip_count",
+      "body_size",      "block_count",          "depth",
+      "exit_count",     "has_calls",            "is_innermost",
+      "loads",          "stores",               "phis",
+      "subloops"};
+  return Names;
+}
+
+LoopSite describeLoop(Loop &L, unsigned PreorderIndex, ScalarEvolution *SE) {
+  LoopSite S;
+  S.L = &L;
+  const Function &F = *L.getHeader()->getParent();
+  std::string Where;
+  // A source position survives edits elsewhere in the function; the
+  // preorder index is the fallback when there is no debug info.
+  if (DebugLoc DL = L.getStartLoc())
+    Where = "line" + std::to_string(DL.getLine()) + ":" +
+            std::to_string(DL.getCol());
+  else
+    Where = "loop" + std::to_string(PreorderIndex);
+  S.Name = F.getName().str() + ":" + Where;
+  S.SiteId = stableHash(S.Name, stableHash("loop"));
+
+  double TripCount = 0, MaxTripCount = 0;
+  if (SE) {
+    TripCount = SE->getSmallConstantTripCount(&L);
+    MaxTripCount = SE->getSmallConstantMaxTripCount(&L);
+  }
+  double Estimated = 0;
+  if (std::optional<unsigned> E = getLoopEstimatedTripCount(&L))
+    Estimated = *E;
+
+  double Size = 0, Calls = 0, Loads = 0, Stores = 0, Phis = 0;
+  for (const BasicBlock *BB : L.blocks())
+    for (const Instruction &I : *BB) {
+      ++Size;
+      if (const auto *CB = dyn_cast<CallBase>(&I))
+        Calls += !isa<IntrinsicInst>(CB);
+      Loads += isa<LoadInst>(I);
+      Stores += isa<StoreInst>(I);
+      Phis += isa<PHINode>(I);
+    }
+  SmallVector<BasicBlock *, 4> Exiting;
+  L.getExitingBlocks(Exiting);
+  S.Features = {TripCount,
+                Estimated,
+                MaxTripCount,
+                Size,
+                static_cast<double>(L.getNumBlocks()),
+                static_cast<double>(L.getLoopDepth()),
+                static_cast<double>(Exiting.size()),
+                Calls > 0 ? 1.0 : 0.0,
+                L.isInnermost() ? 1.0 : 0.0,
+                Loads,
+                Stores,
+                Phis,
+                static_cast<double>(L.getSubLoops().size())};
+  return S;
+}
+
+void setLoopAttribute(Loop &L, StringRef Name, std::optional<int> Value) {
+  LLVMContext &C = L.getHeader()->getContext();
+  SmallVector<Metadata *, 4> Ops;
+  Ops.push_back(nullptr); // The loop id refers to itself.
+  if (MDNode *ID = L.getLoopID())
+    for (unsigned I = 1, E = ID->getNumOperands(); I < E; ++I) {
+      const auto *Attr = dyn_cast<MDNode>(ID->getOperand(I));
+      const auto *AttrName =
+          Attr && Attr->getNumOperands()
+              ? dyn_cast<MDString>(Attr->getOperand(0))
+              : nullptr;
+      if (AttrName && AttrName->getString() == Name)
+        continue;
+      Ops.push_back(ID->getOperand(I));
+    }
+  SmallVector<Metadata *, 2> Attr = {MDString::get(C, Name)};
+  if (Value)
+    Attr.push_back(ConstantAsMetadata::get(
+        ConstantInt::get(Type::getInt32Ty(C), *Value)));
+  Ops.push_back(MDNode::get(C, Attr));
+  MDNode *NewID = MDNode::getDistinct(C, Ops);
+  NewID->replaceOperandWith(0, NewID);
+  L.setLoopID(NewID);
+}
+
+bool visitLoops(Function &F, FunctionAnalysisManager &FAM,
+                function_ref<bool(Loop &, unsigned, ScalarEvolution &)> Visit) {
+  if (F.isDeclaration())
+    return false;
+  DominatorTree DT(F);
+  LoopInfo LI(DT);
+  if (LI.empty())
+    return false;
+  TargetLibraryInfo &TLI = FAM.getResult<TargetLibraryAnalysis>(F);
+  AssumptionCache AC(F);
+  ScalarEvolution SE(F, TLI, AC, DT, LI);
+  bool Changed = false;
+  unsigned Index = 0;
+  for (Loop *L : LI.getLoopsInPreorder())
+    Changed |= Visit(*L, Index++, SE);
+  return Changed;
+}
+
+bool SiteMemo::firstVisit(const Module &M, uint64_t SiteId) {
+  if (Current != &M) {
+    Current = &M;
+    Seen.clear();
+  }
+  return Seen.insert(SiteId).second;
+}
+
+void fillLoopContext(DecisionRequest &R, const LoopSite &Site, StringRef Pass) {
+  const Function &F = *Site.L->getHeader()->getParent();
+  R.Context.Module = F.getParent()->getModuleIdentifier();
+  R.Context.Function = F.getName();
+  R.Context.Pass = Pass;
+  R.Context.Unit = fb::UnitKind::Loop;
+  R.Context.UnitName = Site.Name;
+  R.Context.SiteId = Site.SiteId;
+  R.FeatureNames = loopFeatureNames();
+  R.FeatureValues = Site.Features;
+}
+
+} // namespace switchyard

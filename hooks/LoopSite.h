@@ -1,0 +1,95 @@
+//===- LoopSite.h - What the loop hooks share: ids, features, metadata ----===//
+
+#ifndef SWITCHYARD_HOOKS_LOOPSITE_H
+#define SWITCHYARD_HOOKS_LOOPSITE_H
+
+#include "Decision.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/IR/PassManager.h"
+
+#include <optional>
+
+namespace llvm {
+class Loop;
+class LoopInfo;
+class ScalarEvolution;
+} // namespace llvm
+
+namespace switchyard {
+
+/// A loop as the agent sees it. Features are computed once per visit.
+struct LoopSite {
+  llvm::Loop *L = nullptr;
+  std::string Name;   ///< "function:loopN" (N in preorder) or with a line
+  uint64_t SiteId = 0;
+  std::vector<double> Features;
+};
+
+/// The features every loop kind sends, in this order (docs/hooks.md).
+llvm::ArrayRef<llvm::StringRef> loopFeatureNames();
+
+/// Describes \p L: a stable id from its function's name and its source
+/// position (or, without debug info, its preorder index among the function's
+/// loops, \p PreorderIndex), and its features. \p SE may be null.
+LoopSite describeLoop(llvm::Loop &L, unsigned PreorderIndex,
+                      llvm::ScalarEvolution *SE);
+
+/// Adds `!{!"Name"}` or `!{!"Name", i32 Value}` to \p L's loop id,
+/// replacing an attribute of the same name.
+void setLoopAttribute(llvm::Loop &L, llvm::StringRef Name,
+                      std::optional<int> Value = std::nullopt);
+
+/// Calls \p Visit on every loop of \p F in preorder with its index, on
+/// dominator tree, loop info and scalar evolution built privately: the
+/// function analysis manager's caches are left exactly as the host's own
+/// pipeline leaves them, so a compile whose decisions are all defaults is
+/// byte-identical to one without Switchyard. Returns whether any visit
+/// changed the IR.
+bool visitLoops(llvm::Function &F, llvm::FunctionAnalysisManager &FAM,
+                llvm::function_ref<bool(llvm::Loop &, unsigned,
+                                        llvm::ScalarEvolution &)>
+                    Visit);
+
+/// Keeps one decision per loop site per module: loops are visited again as
+/// the pipeline iterates, and the agent answers each site once.
+class SiteMemo {
+public:
+  /// True the first time \p SiteId is seen in \p M.
+  bool firstVisit(const llvm::Module &M, uint64_t SiteId);
+
+private:
+  const llvm::Module *Current = nullptr;
+  llvm::DenseSet<uint64_t> Seen;
+};
+
+/// A function pass that asks \p HookT about every loop of a function, for
+/// the loop kinds decided at a function-pass extension point.
+template <typename HookT>
+class LoopDecisionFunctionPass
+    : public llvm::PassInfoMixin<LoopDecisionFunctionPass<HookT>> {
+public:
+  explicit LoopDecisionFunctionPass(HookT &Hook) : Hook(Hook) {}
+  llvm::PreservedAnalyses run(llvm::Function &F,
+                              llvm::FunctionAnalysisManager &FAM) {
+    // Metadata changes no analysis result.
+    visitLoops(F, FAM, [this](llvm::Loop &L, unsigned Index,
+                              llvm::ScalarEvolution &SE) {
+      return Hook.decide(L, Index, SE);
+    });
+    return llvm::PreservedAnalyses::all();
+  }
+  static bool isRequired() { return true; }
+  static llvm::StringRef name() { return HookT::PassName; }
+
+private:
+  HookT &Hook;
+};
+
+/// Fills the context of a loop decision.
+void fillLoopContext(DecisionRequest &R, const LoopSite &Site,
+                     llvm::StringRef Pass);
+
+} // namespace switchyard
+
+#endif // SWITCHYARD_HOOKS_LOOPSITE_H
