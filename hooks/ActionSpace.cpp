@@ -158,6 +158,9 @@ void pipelineLeaves(StringRef Text, std::vector<std::string> &Out) {
 
 bool ActionSpace::isAllowed(StringRef Name) {
   StringRef Bare = bareName(Name);
+  // Aborts the compiler when a fixpoint is not reached; see build().
+  if (Name.contains("<verify-fixpoint") || Name.contains(";verify-fixpoint"))
+    return false;
   if (Bare == "strip-dead-prototypes" || Bare == "lower-expect" ||
       Bare == "lower-constant-intrinsics")
     return true; // Ordinary optimizations that share a denied prefix.
@@ -216,20 +219,26 @@ ActionSpace ActionSpace::build(PassBuilder &PB) {
     if (It == Levels.end())
       continue;
     Action A{Name, It->second, "", ""};
+    // Bare instcombine verifies that it reached a fixpoint and aborts the
+    // compiler when it did not, which some pass orders provoke: as in
+    // LLVM's own pipelines, the action runs without that check.
+    std::string Pass = Name == "instcombine"
+                           ? std::string("instcombine<no-verify-fixpoint>")
+                           : Name;
     switch (A.Level) {
     case PassLevel::Module:
-      A.ModulePipeline = Name;
+      A.ModulePipeline = Pass;
       break;
     case PassLevel::CGSCC:
-      A.ModulePipeline = "cgscc(" + Name + ")";
+      A.ModulePipeline = "cgscc(" + Pass + ")";
       break;
     case PassLevel::Function:
-      A.FunctionPipeline = Name;
-      A.ModulePipeline = "function(" + Name + ")";
+      A.FunctionPipeline = Pass;
+      A.ModulePipeline = "function(" + Pass + ")";
       break;
     case PassLevel::Loop:
       // Loop passes get MemorySSA: some (licm) refuse to run without it.
-      A.FunctionPipeline = "loop-mssa(" + Name + ")";
+      A.FunctionPipeline = "loop-mssa(" + Pass + ")";
       A.ModulePipeline = "function(" + A.FunctionPipeline + ")";
       break;
     }

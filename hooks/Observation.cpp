@@ -15,15 +15,30 @@ using namespace llvm;
 
 namespace switchyard {
 
-ArrayRef<std::string> opcodeNames() {
-  static const std::vector<std::string> Names = [] {
-    std::vector<std::string> N;
-    for (unsigned Op = 1; Op < Instruction::OtherOpsEnd; ++Op)
-      N.push_back(Instruction::getOpcodeName(Op));
-    return N;
-  }();
-  return Names;
+namespace {
+/// The opcodes that exist: the numbering has gaps between its ranges.
+struct OpcodeTable {
+  std::vector<std::string> Names;
+  std::vector<int> SlotOf; ///< Opcode -> index into Names, or -1.
+
+  OpcodeTable() : SlotOf(Instruction::OtherOpsEnd, -1) {
+    for (unsigned Op = 1; Op < Instruction::OtherOpsEnd; ++Op) {
+      StringRef Name = Instruction::getOpcodeName(Op);
+      if (Name.starts_with("<"))
+        continue;
+      SlotOf[Op] = static_cast<int>(Names.size());
+      Names.push_back(Name.str());
+    }
+  }
+};
+
+const OpcodeTable &opcodeTable() {
+  static const OpcodeTable Table;
+  return Table;
 }
+} // namespace
+
+ArrayRef<std::string> opcodeNames() { return opcodeTable().Names; }
 
 namespace {
 /// Autophase-style static features (Haj-Ali et al., MLSys 2020), in the
@@ -181,11 +196,12 @@ Observation observe(const Module &M, uint32_t Mask) {
     }
   }
   if (Wants(OM::OpcodeCounts)) {
-    O.OpcodeCounts.assign(opcodeNames().size(), 0);
+    const OpcodeTable &T = opcodeTable();
+    O.OpcodeCounts.assign(T.Names.size(), 0);
     for (const Function &F : M)
       for (const BasicBlock &BB : F)
         for (const Instruction &I : BB)
-          ++O.OpcodeCounts[I.getOpcode() - 1];
+          ++O.OpcodeCounts[T.SlotOf[I.getOpcode()]];
   }
   if (Wants(OM::Autophase))
     O.Autophase = autophase(M);
