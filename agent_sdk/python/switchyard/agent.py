@@ -1,0 +1,141 @@
+"""What an agent author implements, and the built-in policies.
+
+Subclass `Agent` and implement `decide`; `serve` (switchyard.server) calls it
+for every decision of every compiler connected to the socket.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Tuple
+
+from .messages import Answer, Hello, Option, Subscription, kind_value
+
+__all__ = ["Session", "Agent", "Refuse", "DefaultAgent", "RandomAgent",
+           "make_policy"]
+
+
+@dataclass(frozen=True)
+class Session:
+    """One compiler connection, as its handshake described it."""
+    id: int                  # unique per server, in connection order
+    peer_pid: int            # from the socket's kernel credentials
+    protocol_version: int
+    compiler: str
+    compiler_version: str
+    module: str
+    source_file: str
+    target_triple: str
+    pid: int                 # as the compiler reported it
+    offered: Tuple[str, ...]           # decision kinds, e.g. ("pass-gate",)
+    action_space: Tuple[Option, ...]   # pass-pipeline actions, by index
+
+    @classmethod
+    def from_hello(cls, id, peer_pid, hello):
+        return cls(id=id, peer_pid=peer_pid, **{
+            f.name: getattr(hello, f.name)
+            for f in dataclasses.fields(Hello)})
+
+
+class Refuse(Exception):
+    """Raise from `Agent.hello` to refuse a connection; the message is the
+    reason the compiler prints."""
+
+
+class Agent:
+    """Base class of agents. Every method runs on the server's loop, one
+    call at a time: keep them quick, and keep per-connection state keyed by
+    `session.id`."""
+
+    def hello(self, session):
+        """Called once per connection. Returns the subscriptions: a list of
+        `Subscription`s or kind names. The default subscribes to every kind
+        the compiler offers. Raise `Refuse(reason)` to refuse."""
+        return [Subscription(kind) for kind in session.offered]
+
+    def decide(self, request):
+        """Answers one `Request`: an `Answer` (None means the default)."""
+        raise NotImplementedError("an Agent must implement decide()")
+
+    def report(self, session, report):
+        """The compiler's end-of-module `Report`."""
+
+    def closed(self, session):
+        """The connection is gone (after its report, or because the
+        compiler died)."""
+
+
+class DefaultAgent(Agent):
+    """Always the compiler's default: the output is the plain compile's."""
+
+    def decide(self, request):
+        return Answer.default()
+
+
+_MASK = (1 << 64) - 1
+
+
+def _mix(x):
+    # splitmix64's finalizer, as switchyard-agent's random policy.
+    x = (x + 0x9e3779b97f4a7c15) & _MASK
+    x = ((x ^ (x >> 30)) * 0xbf58476d1ce4e5b9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94d049bb133111eb) & _MASK
+    return x ^ (x >> 31)
+
+
+def _hash_string(s):
+    h = 0xcbf29ce484222325
+    for c in s.encode("utf-8"):
+        h = ((h ^ c) * 0x100000001b3) & _MASK
+    return h
+
+
+class RandomAgent(Agent):
+    """A seeded choice among the legal answers, a pure function of the seed
+    and the decision's context, so concurrent compiles replay. It makes the
+    same choices as `switchyard-agent --policy random` with the same seed."""
+
+    def __init__(self, seed=0):
+        self.seed = seed & _MASK
+
+    def decide(self, request):
+        state = _mix(self.seed ^ _mix(kind_value(request.kind)))
+        for text in (request.module, request.function, request.pass_name):
+            state = _mix(state ^ _hash_string(text))
+        state = _mix(state ^ request.site_id)
+        state = _mix(state ^ request.index)
+        options = request.options
+        if not options:
+            return Answer.default()
+        if request.kind == "pass-pipeline":
+            # Option 0 is "stop": an episode lasts 16 steps on average.
+            if state % 16 == 0 or len(options) < 2:
+                return Answer.choose(0)
+            return Answer.choose(1 + (state >> 4) % (len(options) - 1))
+        index = state % len(options)
+        params = []
+        for p in options[index].params if request.legal else ():
+            state = _mix(state)
+            params.append(self._pick(p, state))
+        return Answer.choose(index, params)
+
+    @staticmethod
+    def _pick(param, state):
+        if param.max <= param.min:
+            return param.min
+        if param.power_of_two:
+            powers = param.values()
+            return powers[state % len(powers)] if powers else param.min
+        # As in C++: unsigned 64-bit arithmetic, where the span of the full
+        # int64 range wraps to 0.
+        span = (param.max - param.min + 1) & _MASK
+        value = (param.min + (state % span if span else state)) & _MASK
+        return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def make_policy(spec, seed=0):
+    """A built-in policy by name: "default" or "random"."""
+    if spec == "default":
+        return DefaultAgent()
+    if spec == "random":
+        return RandomAgent(seed)
+    raise ValueError("unknown policy %r (expected default or random)" % spec)

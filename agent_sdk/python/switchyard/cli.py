@@ -1,0 +1,201 @@
+"""The command line of `python3 -m switchyard` and of `switchyard.main`.
+
+    python3 -m switchyard --socket PATH [--policy default|random] [--seed N]
+                          [--log FILE] [--print-reports] [--quiet]
+                          [--allow-other-users] [--handshake-timeout-ms N]
+                          [-- COMMAND ARGS...]
+
+With a COMMAND, the agent runs it with SWITCHYARD_AGENT=PATH in its
+environment, serves it (and every compiler it starts), and exits with its
+status. Without one, it serves until SIGINT or SIGTERM. `main(agent)` gives
+an agent script the same command line, without --policy and --seed.
+"""
+
+import argparse
+import os
+import signal
+import sys
+
+from .agent import make_policy
+from .server import Server
+
+__all__ = ["main"]
+
+
+def _json(text):
+    """A JSON string as switchyard-agent writes it: UTF-8 as is, control
+    characters as \\u00XX."""
+    out = ['"']
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif c < " ":
+            out.append("\\u%04x" % ord(c))
+        else:
+            out.append(c)
+    out.append('"')
+    return "".join(out)
+
+
+def _observation_json(o):
+    """An observation as switchyard-agent logs it: zero opcode counts and
+    the IR itself left out."""
+    parts = ['"inst_count":%d' % o.inst_count]
+
+    def counts(items):
+        return "{%s}" % ",".join(_json(n) + ":%d" % c for n, c in items)
+    if o.function_names is not None and o.function_counts is not None:
+        parts.append('"functions":' + counts(zip(
+            o.function_names, o.function_counts.tolist())))
+    if o.opcode_names is not None and o.opcode_counts is not None:
+        parts.append('"opcodes":' + counts(
+            (n, c) for n, c in zip(o.opcode_names, o.opcode_counts.tolist())
+            if c))
+        parts.append('"opcode_vector_length":%d' % len(o.opcode_counts))
+    if o.autophase is not None:
+        parts.append('"autophase":[%s]' % ",".join(
+            str(v) for v in o.autophase.tolist()))
+    if o.ir_hash:
+        parts.append('"ir_hash":"%016x"' % o.ir_hash)
+    if o.ir_text is not None:
+        parts.append('"ir_text_bytes":%d' % len(o.ir_text.encode("utf-8")))
+    if o.bitcode is not None:
+        parts.append('"bitcode_bytes":%d' % len(o.bitcode))
+    return "{%s}" % ",".join(parts)
+
+
+def _log_line(session, request, answer):
+    """One JSON object per decision, as switchyard-agent --log writes."""
+    def number(v):
+        return "%.17g" % v
+
+    features = ",".join(_json(n) + ":" + number(v)
+                        for n, v in zip(request.feature_names,
+                                        request.feature_array.tolist()))
+    extra = ""
+    if request.previous_error:
+        extra += ',"previous_error":' + _json(request.previous_error)
+    if request.observation is not None:
+        extra += ',"obs":' + _observation_json(request.observation)
+    if answer.use_default:
+        text = "default"
+    else:
+        reply = answer.reply_to(request)
+        text = request.describe(reply.choice)
+    return ('{"conn":%d,"pid":%d,"id":%d,"kind":%s,"module":%s,'
+            '"function":%s,"pass":%s,"unit_kind":%s,"unit":%s,"site":%d,'
+            '"index":%d,"features":{%s}%s,"default":%s,"answer":%s}\n' % (
+                session.id, session.peer_pid, request.id,
+                _json(request.kind), _json(request.module),
+                _json(request.function), _json(request.pass_name),
+                _json(request.unit_kind), _json(request.unit_name),
+                request.site_id, request.index, features, extra,
+                _json(request.describe(request.default)),
+                _json(text)))
+
+
+def _report_line(prog, report):
+    line = ("%s: report: module %s: IR instructions %d -> %d, agent wait "
+            "%.3f ms" % (prog, report.module, report.inst_count_before,
+                         report.inst_count_after, report.agent_wait_ns / 1e6))
+    for kind, s in report.stats.items():
+        line += ("; %s: agent %d (changed %d), local default %d, fallback %d"
+                 % (kind, s.agent, s.agent_changed, s.local_default,
+                    s.fallback))
+    if report.error:
+        line += "; error: " + report.error
+    return line
+
+
+def main(agent=None, argv=None, prog=None):
+    """Parses the command line, serves \\p agent (or the --policy), and
+    returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = []
+    if "--" in argv:
+        split = argv.index("--")
+        argv, command = argv[:split], argv[split + 1:]
+    if prog is None:
+        prog = (os.path.basename(sys.argv[0]) if agent is not None
+                else "switchyard")
+    parser = argparse.ArgumentParser(
+        prog=prog, usage="%(prog)s --socket PATH [options] [-- COMMAND ...]",
+        description="Serve a Switchyard agent to compilers; with a COMMAND, "
+        "run it with SWITCHYARD_AGENT set and exit with its status.")
+    parser.add_argument("--socket", required=True, help="the Unix socket")
+    if agent is None:
+        parser.add_argument("--policy", default="default",
+                            choices=["default", "random"])
+        parser.add_argument("--seed", type=lambda s: int(s, 0), default=0)
+    parser.add_argument("--log", metavar="FILE",
+                        help="one JSON line per decision")
+    parser.add_argument("--print-reports", action="store_true",
+                        help="one line per module report")
+    parser.add_argument("--allow-other-users", action="store_true")
+    parser.add_argument("--handshake-timeout-ms", type=int, default=10000)
+    parser.add_argument("-q", "--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    if agent is None:
+        agent = make_policy(args.policy, args.seed)
+
+    def log(line):
+        print("%s: %s" % (prog, line), file=sys.stderr, flush=True)
+
+    log_file = open(args.log, "w", encoding="utf-8") if args.log else None
+    on_decision = None
+    if log_file:
+        def on_decision(session, request, answer):
+            log_file.write(_log_line(session, request, answer))
+    on_report = None
+    if args.print_reports:
+        def on_report(session, report):
+            print(_report_line(prog, report), file=sys.stderr, flush=True)
+
+    try:
+        server = Server(args.socket, agent,
+                        allow_other_users=args.allow_other_users,
+                        handshake_timeout=args.handshake_timeout_ms / 1000,
+                        log=log, on_decision=on_decision,
+                        on_report=on_report)
+    except OSError as e:
+        log("cannot listen on '%s': %s" % (args.socket, e.strerror or e))
+        return 1
+
+    status = 0
+
+    def on_signal(signum, frame):
+        nonlocal status
+        if server.child is not None:
+            # The command decides when we are done; pass the signal on.
+            server.child.send_signal(signum)
+            return
+        status = 128 + signum
+        server.close()
+
+    previous = {s: signal.signal(s, on_signal)
+                for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with server:
+            if command:
+                try:
+                    status = server.run(command)
+                except OSError as e:
+                    log("cannot run '%s': %s" % (command[0],
+                                                 e.strerror or e))
+                    status = 127
+            else:
+                server.serve_forever()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if log_file:
+            log_file.close()
+
+    if not args.quiet:
+        st = server.stats
+        kinds = ", ".join("%s %d" % kv for kv in
+                          sorted(st.decisions_by_kind.items()))
+        log("%d connections, %d decisions%s, %d refused, %d dropped"
+            % (st.connections, st.decisions,
+               " (%s)" % kinds if kinds else "", st.refused, st.dropped))
+    return status
