@@ -54,6 +54,12 @@ constexpr StringLiteral DeniedNames[] = {
     "simplify-type-tests", "stack-protector", "structurizecfg",
     "transform-warning", "tysan", "typepromotion", "wholeprogramdevirt",
     "switchyard-pipeline",
+    // Passes that crash or miscompile on ordinary code when run out of
+    // their usual place (docs/llvm-bugs.md): the Attributor family (a wrong
+    // !invariant.load, llvm/llvm-project#147706) and the GPU-oriented CFG
+    // normalizations (unify-loop-exits crashes on irreducible-free code).
+    "attributor", "attributor-light", "attributor-cgscc",
+    "attributor-light-cgscc", "unify-loop-exits", "fix-irreducible",
 };
 
 StringRef bareName(StringRef Name) { return Name.take_until([](char C) {

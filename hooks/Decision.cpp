@@ -185,6 +185,12 @@ Advice Session::decide(const DecisionRequest &Request, const Function *Where) {
 
   if (Error E = checkLegal(R->Chosen, Request.Legal)) {
     std::string Msg = toString(std::move(E));
+    if (Options.OnFailure == FailurePolicy::Error) {
+      // Strict mode treats an illegal answer like any other agent fault.
+      fail(createStringError("illegal " + Twine(kindName(Request.Kind)) +
+                             " answer: " + Msg));
+      return decideLocally(Request.Kind, Request.Default, Where);
+    }
     if (Where)
       M.getContext().diagnose(
           OptimizationRemarkMissed(DEBUG_TYPE, "IllegalAnswer", Where)

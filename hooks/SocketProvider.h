@@ -26,6 +26,7 @@ protected:
   void closeImpl(const ModuleReport &Report) override;
 
 private:
+  llvm::Expected<Reply> exchange(const DecisionRequest &Request);
   llvm::Error sendBuilt(Clock::time_point Deadline);
 
   std::string SocketPath;

@@ -36,6 +36,17 @@ static StringRef env(const char *Name) {
 Expected<Config> Config::fromEnvironment() {
   Config C;
   C.AgentSocket = env("SWITCHYARD_AGENT").trim().str();
+  StringRef Policy = env("SWITCHYARD_POLICY").trim();
+  if (!Policy.empty() && !C.AgentSocket.empty())
+    return createStringError("set SWITCHYARD_AGENT or SWITCHYARD_POLICY, "
+                             "not both");
+  if (Policy.consume_front("random:")) {
+    if (Policy.getAsInteger(0, C.PolicySeed))
+      return createStringError("SWITCHYARD_POLICY: 'random:" + Policy +
+                               "' needs a numeric seed");
+    Policy = "random";
+  }
+  C.Policy = Policy.str();
 
   if (StringRef Hooks = env("SWITCHYARD_HOOKS"); !Hooks.empty()) {
     SmallVector<StringRef, 8> Names;

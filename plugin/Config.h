@@ -21,6 +21,10 @@ namespace switchyard {
 struct Config {
   /// SWITCHYARD_AGENT: the agent's socket. Empty: the plugin is inert.
   std::string AgentSocket;
+  /// SWITCHYARD_POLICY: a built-in policy run inside the compiler instead
+  /// of an agent: "default", "random", "random:SEED" or "script:FILE".
+  std::string Policy;
+  uint64_t PolicySeed = 0;
   /// SWITCHYARD_HOOKS: comma-separated kinds to offer; empty means all.
   std::vector<DecisionKind> Hooks;
   /// SWITCHYARD_TIMEOUT_MS: the longest wait for any one agent answer.
@@ -36,6 +40,8 @@ struct Config {
   unsigned PipelineMaxSteps = 200;
 
   bool enabled(DecisionKind Kind) const;
+  /// Whether anything answers decisions: an agent or an in-process policy.
+  bool active() const { return !AgentSocket.empty() || !Policy.empty(); }
 
   /// Reads the environment; a malformed value is an error naming it.
   static llvm::Expected<Config> fromEnvironment();

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Config.h"
+#include "InProcessProvider.h"
 #include "InlineHook.h"
 #include "LicmHook.h"
 #include "LoopDistributeHook.h"
@@ -40,16 +41,29 @@ std::vector<DecisionKind> offeredKinds(const Config &C) {
   return Kinds;
 }
 
+/// Where answers come from: the agent's socket, or a policy in-process.
+ProviderFactory providerFactory(const Config &C) {
+  if (!C.Policy.empty())
+    return [Spec = C.Policy, Seed = C.PolicySeed]()
+               -> std::unique_ptr<DecisionProvider> {
+      std::string Err;
+      std::unique_ptr<Agent> Policy = makePolicy(Spec, Seed, Err);
+      // Checked when the configuration was read.
+      assert(Policy && "SWITCHYARD_POLICY was validated");
+      return std::make_unique<InProcessProvider>(std::move(Policy));
+    };
+  return [Socket = C.AgentSocket, Timeout = C.Timeout] {
+    return std::make_unique<SocketProvider>(Socket, Timeout);
+  };
+}
+
 /// Everything one PassBuilder's worth of compilation needs. The pass
 /// instrumentation callbacks own it, so it lives exactly as long as the
 /// host's pipeline and sends the module's report when that ends.
 struct Runtime {
   Runtime(const Config &C, PassBuilder &PB,
           PassInstrumentationCallbacks &PIC)
-      : Sessions(
-            [Socket = C.AgentSocket, Timeout = C.Timeout] {
-              return std::make_unique<SocketProvider>(Socket, Timeout);
-            },
+      : Sessions(providerFactory(C),
             SessionOptions{C.OnFailure, {}}, offeredKinds(C)),
         Gate(Sessions, PIC), Inline(Sessions), Unroll(Sessions),
         Vectorize(Sessions), Distribute(Sessions), Licm(Sessions) {
@@ -157,7 +171,13 @@ void registerCallbacks(PassBuilder &PB) {
     reportFatalUsageError(
         ("switchyard: " + toString(C.takeError())).c_str());
 
-  if (C->AgentSocket.empty()) {
+  if (!C->Policy.empty()) {
+    // Fail on a bad policy here, once, rather than in every module.
+    std::string Err;
+    if (!makePolicy(C->Policy, C->PolicySeed, Err))
+      reportFatalUsageError(("switchyard: SWITCHYARD_POLICY: " + Err).c_str());
+  }
+  if (!C->active()) {
     // Inert, but say why a requested episode does nothing.
     PB.registerPipelineParsingCallback(
         [](StringRef Name, ModulePassManager &,
@@ -165,7 +185,8 @@ void registerCallbacks(PassBuilder &PB) {
           if (!parsePipelineName(Name, 1))
             return false;
           errs() << "warning: switchyard: " << Name
-                 << " does nothing without an agent; set SWITCHYARD_AGENT\n";
+                 << " does nothing without an agent; set SWITCHYARD_AGENT "
+                    "or SWITCHYARD_POLICY\n";
           return true;
         });
     return;

@@ -20,6 +20,25 @@ void Agent::report(const SessionInfo &, const fb::ModuleReport &) {}
 
 void Agent::closed(const SessionInfo &) {}
 
+SessionInfo describeSession(const fb::Hello &H) {
+  auto Str = [](const flatbuffers::String *S) {
+    return S ? S->str() : std::string();
+  };
+  SessionInfo Session;
+  Session.Compiler = Str(H.compiler());
+  Session.CompilerVersion = Str(H.compiler_version());
+  Session.Module = Str(H.module_name());
+  Session.SourceFile = Str(H.source_file());
+  Session.TargetTriple = Str(H.target_triple());
+  if (H.offered_kinds())
+    for (auto K : *H.offered_kinds())
+      Session.Offered.push_back(static_cast<fb::DecisionKind>(K));
+  if (H.action_space())
+    for (const fb::OptionSpec *O : *H.action_space())
+      Session.ActionSpace.push_back(Str(O->name()));
+  return Session;
+}
+
 std::string_view optionName(const SessionInfo &Session,
                             const fb::DecisionRequest &Request,
                             uint32_t Index) {

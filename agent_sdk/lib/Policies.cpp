@@ -34,12 +34,15 @@ uint64_t mix(uint64_t X) {
   return X ^ (X >> 31);
 }
 
-uint64_t hashString(const flatbuffers::String *S) {
+uint64_t hashBytes(std::string_view S) {
   uint64_t H = 0xcbf29ce484222325ULL;
-  if (S)
-    for (unsigned char C : S->string_view())
-      H = (H ^ C) * 0x100000001b3ULL;
+  for (unsigned char C : S)
+    H = (H ^ C) * 0x100000001b3ULL;
   return H;
+}
+
+uint64_t hashString(const flatbuffers::String *S) {
+  return hashBytes(S ? S->string_view() : std::string_view());
 }
 
 class RandomPolicy final : public Agent {
@@ -51,7 +54,11 @@ public:
     const fb::Context *C = R.context();
     uint64_t State = mix(Seed ^ mix(static_cast<uint64_t>(R.kind())));
     if (C) {
-      State = mix(State ^ hashString(C->module_name()));
+      // The module's file name, not its path: the same source gives the
+      // same choices wherever the checkout is.
+      std::string_view Module =
+          C->module_name() ? C->module_name()->string_view() : "";
+      State = mix(State ^ hashBytes(Module.substr(Module.rfind('/') + 1)));
       State = mix(State ^ hashString(C->function()));
       State = mix(State ^ hashString(C->pass()));
       State = mix(State ^ C->site_id());

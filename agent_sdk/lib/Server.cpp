@@ -301,17 +301,10 @@ static std::string str(const flatbuffers::String *S) {
 void Server::Client::handleHello(const fb::Hello &H) {
   uv_timer_stop(&HandshakeTimer);
   GotHello = true;
-  Session.Compiler = str(H.compiler());
-  Session.CompilerVersion = str(H.compiler_version());
-  Session.Module = str(H.module_name());
-  Session.SourceFile = str(H.source_file());
-  Session.TargetTriple = str(H.target_triple());
-  if (H.offered_kinds())
-    for (auto K : *H.offered_kinds())
-      Session.Offered.push_back(static_cast<fb::DecisionKind>(K));
-  if (H.action_space())
-    for (const fb::OptionSpec *O : *H.action_space())
-      Session.ActionSpace.push_back(str(O->name()));
+  SessionInfo Described = describeSession(H);
+  Described.Id = Session.Id;
+  Described.Pid = Session.Pid;
+  Session = std::move(Described);
 
   HelloAnswer A;
   if (H.protocol_version() != ProtocolVersion) {

@@ -85,6 +85,10 @@ public:
   virtual void closed(const SessionInfo &Session);
 };
 
+/// What a handshake says about its compiler and module (Id and Pid are
+/// left for the transport to fill in).
+SessionInfo describeSession(const fb::Hello &Hello);
+
 /// The name of legal option \p Index of \p Request; pipeline requests name
 /// their options in the session's action space.
 std::string_view optionName(const SessionInfo &Session,

@@ -99,7 +99,10 @@ class RandomAgent(Agent):
 
     def decide(self, request):
         state = _mix(self.seed ^ _mix(kind_value(request.kind)))
-        for text in (request.module, request.function, request.pass_name):
+        # The module's file name, not its path: the same source gives the
+        # same choices wherever the checkout is.
+        module = request.module.rsplit("/", 1)[-1]
+        for text in (module, request.function, request.pass_name):
             state = _mix(state ^ _hash_string(text))
         state = _mix(state ^ request.site_id)
         state = _mix(state ^ request.index)
