@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= 2
 
-.PHONY: all deps configure build test demo bench asan clean
+.PHONY: all deps configure build test demo bench asan fuzz clean
 
 all: build
 
@@ -26,10 +26,15 @@ demo: build
 bench: build
 	@bench/run_all.sh $(BUILD)
 
-# The unit and lit tests again, built with AddressSanitizer and UBSan.
+# The unit and lit tests again, built with AddressSanitizer and UBSan, the
+# plugin loaded into opt and clang with ASan's runtime preloaded.
 asan:
-	@$(MAKE) --no-print-directory test BUILD=build-asan \
-	  CMAKE_FLAGS="-DSWITCHYARD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
+	@JOBS=$(JOBS) scripts/asan.sh
+
+# Each libFuzzer target for FUZZ_SECONDS on a copy of its seed corpus.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@JOBS=$(JOBS) scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD)

@@ -243,8 +243,13 @@ ActionSpace ActionSpace::build(PassBuilder &PB) {
       A.ModulePipeline = "function(" + Pass + ")";
       break;
     case PassLevel::Loop:
-      // Loop passes get MemorySSA: some (licm) refuse to run without it.
-      A.FunctionPipeline = "loop-mssa(" + Pass + ")";
+      // LICM refuses to run without MemorySSA; most other loop passes do
+      // not keep it up to date, which a MemorySSA loop pipeline treats as
+      // a fatal error. So each gets the adaptor it can live in.
+      A.FunctionPipeline = (bareName(Name) == "licm" || bareName(Name) == "lnicm"
+                                ? "loop-mssa("
+                                : "loop(") +
+                           Pass + ")";
       A.ModulePipeline = "function(" + A.FunctionPipeline + ")";
       break;
     }

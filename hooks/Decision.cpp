@@ -119,6 +119,13 @@ uint32_t Session::observationsFor(DecisionKind Kind) {
   return Mask;
 }
 
+bool Session::featuresFor(DecisionKind Kind) {
+  for (const Subscription &S : Subscriptions)
+    if (S.Kind == Kind && !S.NoFeatures)
+      return true;
+  return false;
+}
+
 KindStats &Session::statsFor(DecisionKind Kind) {
   for (auto &[K, St] : Stats)
     if (K == Kind)

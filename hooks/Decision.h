@@ -123,6 +123,7 @@ struct Subscription {
   std::vector<std::string> Passes;
   std::vector<std::string> Functions;
   uint32_t Observations = 0;
+  bool NoFeatures = false;
 };
 
 /// What the compiler says about itself and the module when a session opens.
@@ -210,6 +211,10 @@ public:
 
   /// The observation bits the agent subscribed to for \p Kind.
   uint32_t observationsFor(DecisionKind Kind);
+
+  /// Whether the agent wants features with \p Kind's requests. Hooks skip
+  /// computing them otherwise (they can cost more than the round trip).
+  bool featuresFor(DecisionKind Kind);
 
   /// A decision answered locally because the agent did not subscribe.
   Advice decideLocally(DecisionKind Kind, Choice Default,

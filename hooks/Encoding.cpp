@@ -66,6 +66,7 @@ Expected<std::vector<Subscription>> decodeHelloReply(const fb::Frame &F) {
         for (const fbs::String *Fn : *S->functions())
           Sub.Functions.push_back(Fn->str());
       Sub.Observations = S->observations();
+      Sub.NoFeatures = S->no_features();
       Subs.push_back(std::move(Sub));
     }
   return Subs;

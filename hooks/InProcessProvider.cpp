@@ -35,7 +35,8 @@ InProcessProvider::openImpl(const ModuleInfo &Info) {
   Open = true;
   std::vector<Subscription> Subs;
   for (const SubscriptionSpec &S : A.Subscriptions)
-    Subs.push_back({S.Kind, S.Passes, S.Functions, S.Observations});
+    Subs.push_back(
+        {S.Kind, S.Passes, S.Functions, S.Observations, S.NoFeatures});
   return Subs;
 }
 

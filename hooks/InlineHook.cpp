@@ -109,6 +109,13 @@ protected:
   std::unique_ptr<InlineAdvice> getAdviceImpl(CallBase &CB) override;
 
 private:
+  std::vector<double>
+  computeFeatures(CallBase &CB, Function &Callee,
+                  TargetTransformInfo &CalleeTTI,
+                  function_ref<AssumptionCache &(Function &)> GetAC,
+                  function_ref<const TargetLibraryInfo &(Function &)> GetTLI,
+                  ProfileSummaryInfo *PSI, int64_t CostEstimate,
+                  bool DefaultYes, bool CanInline);
   void computeModuleFeatures();
   int64_t height(const Function *F);
   uint64_t siteId(CallBase &CB, const Function &Callee);
@@ -176,6 +183,45 @@ uint64_t SwitchyardInlineAdvisor::siteId(CallBase &CB, const Function &Callee) {
   return stableHash(Key, stableHash("call"));
 }
 
+std::vector<double> SwitchyardInlineAdvisor::computeFeatures(
+    CallBase &CB, Function &Callee, TargetTransformInfo &CalleeTTI,
+    function_ref<AssumptionCache &(Function &)> GetAC,
+    function_ref<const TargetLibraryInfo &(Function &)> GetTLI,
+    ProfileSummaryInfo *PSI, int64_t CostEstimate, bool DefaultYes,
+    bool CanInline) {
+  Function &Caller = *CB.getCaller();
+  if (!HaveModuleFeatures)
+    computeModuleFeatures();
+  std::vector<double> Features(NumCostFeatures, 0.0);
+  if (std::optional<InlineCostFeatures> Cost = getInliningCostFeatures(
+          CB, CalleeTTI, GetAC, nullptr, GetTLI, PSI))
+    for (size_t I = 0; I < NumCostFeatures; ++I)
+      Features[I] = (*Cost)[I];
+  int64_t ConstantArgs = 0;
+  for (const Use &Arg : CB.args())
+    ConstantArgs += isa<Constant>(Arg);
+  // The order of INLINE_FEATURE_ITERATOR.
+  const int64_t Rest[] = {static_cast<int64_t>(Callee.size()),
+                          height(&Caller),
+                          NodeCount,
+                          ConstantArgs,
+                          CostEstimate,
+                          EdgeCount,
+                          users(Caller),
+                          conditionallyExecutedBlocks(Caller),
+                          static_cast<int64_t>(Caller.size()),
+                          conditionallyExecutedBlocks(Callee),
+                          users(Callee),
+                          Callee.hasAvailableExternallyLinkage(),
+                          Caller.hasAvailableExternallyLinkage(),
+                          DefaultYes,
+                          CanInline};
+  Features.insert(Features.end(), std::begin(Rest), std::end(Rest));
+  assert(Features.size() == InlineHook::featureNames().size() &&
+         "one value per feature name");
+  return Features;
+}
+
 std::unique_ptr<InlineAdvice>
 SwitchyardInlineAdvisor::getAdviceImpl(CallBase &CB) {
   std::unique_ptr<InlineAdvice> DA = Default.getAdvice(CB);
@@ -207,43 +253,22 @@ SwitchyardInlineAdvisor::getAdviceImpl(CallBase &CB) {
       FAM.getResult<ModuleAnalysisManagerFunctionProxy>(Caller)
           .getCachedResult<ProfileSummaryAnalysis>(M);
 
-  std::optional<int> CostEstimate =
-      getInliningCostEstimate(CB, CalleeTTI, GetAC, nullptr, GetTLI, PSI);
   std::optional<InlineResult> ByAttributes =
       getAttributeBasedInliningDecision(CB, Callee, CalleeTTI, GetTLI);
-  bool CanInline = &Caller != Callee && CostEstimate &&
-                   isInlineViable(*Callee).isSuccess() &&
+  bool CanInline = &Caller != Callee && isInlineViable(*Callee).isSuccess() &&
                    !(ByAttributes && !ByAttributes->isSuccess());
-
-  if (!HaveModuleFeatures)
-    computeModuleFeatures();
-  std::vector<double> Features(NumCostFeatures, 0.0);
-  if (std::optional<InlineCostFeatures> Cost = getInliningCostFeatures(
-          CB, CalleeTTI, GetAC, nullptr, GetTLI, PSI))
-    for (size_t I = 0; I < NumCostFeatures; ++I)
-      Features[I] = (*Cost)[I];
-  int64_t ConstantArgs = 0;
-  for (const Use &Arg : CB.args())
-    ConstantArgs += isa<Constant>(Arg);
-  // The order of INLINE_FEATURE_ITERATOR.
-  const int64_t Rest[] = {static_cast<int64_t>(Callee->size()),
-                          height(&Caller),
-                          NodeCount,
-                          ConstantArgs,
-                          CostEstimate.value_or(0),
-                          EdgeCount,
-                          users(Caller),
-                          conditionallyExecutedBlocks(Caller),
-                          static_cast<int64_t>(Caller.size()),
-                          conditionallyExecutedBlocks(*Callee),
-                          users(*Callee),
-                          Callee->hasAvailableExternallyLinkage(),
-                          Caller.hasAvailableExternallyLinkage(),
-                          DefaultYes,
-                          CanInline};
-  Features.insert(Features.end(), std::begin(Rest), std::end(Rest));
-  assert(Features.size() == InlineHook::featureNames().size() &&
-         "one value per feature name");
+  std::vector<double> Features;
+  // Two more runs of the inline cost analysis: only when the agent wants
+  // features. Without them, a `yes` the cost analysis finds impossible is
+  // caught by the inliner itself and recorded as not applied.
+  if (S.featuresFor(DecisionKind::Inline)) {
+    std::optional<int> CostEstimate =
+        getInliningCostEstimate(CB, CalleeTTI, GetAC, nullptr, GetTLI, PSI);
+    CanInline &= CostEstimate.has_value();
+    Features = computeFeatures(CB, *Callee, CalleeTTI, GetAC, GetTLI, PSI,
+                               CostEstimate.value_or(0), DefaultYes,
+                               CanInline);
+  }
 
   std::string UnitName = Caller.getName().str() + "->" + Callee->getName().str();
   DecisionRequest R;
@@ -255,8 +280,10 @@ SwitchyardInlineAdvisor::getAdviceImpl(CallBase &CB) {
   R.Context.Unit = fb::UnitKind::CallSite;
   R.Context.UnitName = UnitName;
   R.Context.SiteId = siteId(CB, *Callee);
-  R.FeatureNames = InlineHook::featureNames();
-  R.FeatureValues = Features;
+  if (!Features.empty()) {
+    R.FeatureNames = InlineHook::featureNames();
+    R.FeatureValues = Features;
+  }
   R.Default = Default;
   R.Legal = InlineHook::legalAnswers(CanInline);
 

@@ -15,6 +15,34 @@ void appendFrame(std::vector<uint8_t> &Out, const uint8_t *Data, size_t Size) {
   Out.insert(Out.end(), Data, Data + Size);
 }
 
+namespace {
+/// The flatbuffers verifier checks that a vector's length prefix is aligned,
+/// but not its elements (google/flatbuffers#8397): a vector of 8-byte
+/// scalars may sit at an odd multiple of 4, and reading it is a misaligned
+/// load. Frames reach here aligned (FrameDecoder sees to it), so check the
+/// addresses. An empty vector has nothing to read, and flatbuffers' own
+/// builder does not always align one.
+template <typename T> bool isAligned(const flatbuffers::Vector<T> *V) {
+  return !V || V->size() == 0 ||
+         reinterpret_cast<uintptr_t>(V->Data()) % alignof(T) == 0;
+}
+
+bool isAligned(const fb::Choice *C) { return !C || isAligned(C->params()); }
+
+bool hasAlignedVectors(const fb::Frame &F) {
+  if (const fb::DecisionRequest *R = F.message_as_DecisionRequest()) {
+    const fb::Observation *O = R->observation();
+    return isAligned(R->feature_values()) && isAligned(R->default_choice()) &&
+           (!O || (isAligned(O->function_counts()) &&
+                   isAligned(O->opcode_counts()) &&
+                   isAligned(O->autophase())));
+  }
+  if (const fb::DecisionReply *R = F.message_as_DecisionReply())
+    return isAligned(R->choice());
+  return true;
+}
+} // namespace
+
 const fb::Frame *verifyFrame(const uint8_t *Data, size_t Size,
                              std::string &Err) {
   if (Size < 8) {
@@ -35,6 +63,10 @@ const fb::Frame *verifyFrame(const uint8_t *Data, size_t Size,
   const fb::Frame *F = fb::GetFrame(Data);
   if (F->message_type() == fb::Message::NONE || !F->message()) {
     Err = "frame carries no message";
+    return nullptr;
+  }
+  if (!hasAlignedVectors(*F)) {
+    Err = "frame has a misaligned vector";
     return nullptr;
   }
   return F;

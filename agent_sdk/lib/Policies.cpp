@@ -177,6 +177,7 @@ bool parseObservations(const std::string &List, uint32_t &Mask,
 ///                              [observe=a,b]
 /// and optional subscriptions:
 ///   subscribe <kind> [passes=a,b] [functions=f,g] [observe=a,b]
+///             [no-features]
 class ScriptPolicy final : public Agent {
 public:
   bool load(const std::string &Path, std::string &Err) {
@@ -292,7 +293,9 @@ private:
         std::string Key = Words[I].substr(0, Eq);
         std::string Value =
             Eq == std::string::npos ? "" : Words[I].substr(Eq + 1);
-        if (Key == "passes")
+        if (Key == "no-features")
+          S.NoFeatures = true;
+        else if (Key == "passes")
           S.Passes = split(Value, ',');
         else if (Key == "functions")
           S.Functions = split(Value, ',');

@@ -325,7 +325,8 @@ void Server::Client::handleHello(const fb::Hello &H) {
     auto Passes = Builder.CreateVectorOfStrings(S.Passes);
     auto Functions = Builder.CreateVectorOfStrings(S.Functions);
     Subs.push_back(fb::CreateSubscription(Builder, S.Kind, Passes, Functions,
-                                          S.Observations));
+                                          S.Observations,
+                                          S.NoFeatures || Owner->Options.NoFeatures));
   }
   auto Reply = fb::CreateHelloReply(Builder, A.Accept,
                                     Builder.CreateString(A.Reason),

@@ -35,6 +35,7 @@ struct Options {
   bool AllowOtherUsers = false;
   bool Quiet = false;
   bool PrintReports = false;
+  bool NoFeatures = false;
   std::string ActionSpaceFile;
   uint64_t HandshakeTimeoutMs = 10000;
   std::vector<std::string> Command;
@@ -46,7 +47,7 @@ void usage(FILE *To) {
       "script:FILE]\n"
       "                        [--seed N] [--log FILE] [--allow-other-users]\n"
       "                        [--handshake-timeout-ms N] [--print-reports]\n"
-      "                        [--dump-action-space FILE]\n"
+      "                        [--dump-action-space FILE] [--no-features]\n"
       "                        [--quiet]\n"
       "                        [-- COMMAND ARGS...]\n",
       To);
@@ -97,6 +98,8 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
     } else if (Is("--dump-action-space")) {
       if (!Value(O.ActionSpaceFile))
         return false;
+    } else if (A == "--no-features") {
+      O.NoFeatures = true;
     } else if (A == "--print-reports") {
       O.PrintReports = true;
     } else if (A == "--quiet" || A == "-q") {
@@ -301,6 +304,7 @@ int main(int Argc, char **Argv) {
   ServerOptions SO;
   SO.SocketPath = O.Socket;
   SO.AllowOtherUsers = O.AllowOtherUsers;
+  SO.NoFeatures = O.NoFeatures;
   SO.HandshakeTimeoutMs = O.HandshakeTimeoutMs;
   SO.Log = [](const std::string &Line) {
     std::fprintf(stderr, "switchyard-agent: %s\n", Line.c_str());

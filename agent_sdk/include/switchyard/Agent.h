@@ -39,6 +39,9 @@ struct SubscriptionSpec {
   std::vector<std::string> Passes;
   std::vector<std::string> Functions;
   uint32_t Observations = 0; ///< fb::ObservationMask bits.
+  /// Ask for no features: the compiler then skips computing them, which
+  /// for some kinds (inline) costs more than the round trip itself.
+  bool NoFeatures = false;
 };
 
 struct HelloAnswer {

@@ -21,6 +21,8 @@ struct ServerOptions {
   uint32_t MaxFrame = 64u << 20;
   /// A client that has not finished its handshake by then is dropped.
   uint64_t HandshakeTimeoutMs = 10000;
+  /// Ask every compiler for no features, whatever the agent subscribes to.
+  bool NoFeatures = false;
   /// Receives one line per notable event (refused or broken client).
   std::function<void(const std::string &)> Log;
   /// Receives every answered decision, for --log.
