@@ -46,7 +46,8 @@ printf '\n%-8s %10s %9s %9s %9s %10s %8s  %s\n' policy decisions changed \
 for name in default size random; do
   report=$(grep 'report: module' "$work/$name.err" | head -1)
   decisions=$(wc -l < "$work/$name.log")
-  changed=$(sed -n 's/.*(changed \([0-9]*\)).*/\1/p' <<< "$report")
+  changed=$(grep -o '(changed [0-9]*)' <<< "$report" | tr -dc '0-9\n' |
+    awk '{ n += $1 } END { print n + 0 }')
   before=$(sed -n 's/.*IR instructions \([0-9]*\) -> .*/\1/p' <<< "$report")
   after=$(sed -n 's/.*IR instructions [0-9]* -> \([0-9]*\).*/\1/p' <<< "$report")
   wait_ms=$(sed -n 's/.*agent wait \([0-9.]*\) ms.*/\1/p' <<< "$report")
@@ -59,8 +60,11 @@ done
 echo
 echo "The 'default' policy answered every decision with the compiler's"
 echo "default: its object is $identical."
-echo "Decisions per kind (size policy):"
-sed -n 's/.*; \(pass-gate: .*\)/  \1/p' "$work/size.err"
+for name in size random; do
+  echo "Decisions per kind ($name policy):"
+  grep 'report: module' "$work/$name.err" | head -1 | cut -d';' -f2- |
+    tr ';' '\n' | sed 's/^ */  /'
+done
 echo "Skipped passes (size policy):"
 grep -o '"pass":"[^"]*"[^}]*}[^}]*"answer":"skip"' "$work/size.log" |
   sed 's/"pass":"\([^"]*\)".*/  \1/' | sort | uniq -c

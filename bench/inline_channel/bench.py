@@ -38,7 +38,7 @@ PIPELINES = {
     "inliner": ("inliner-wrapper", "inliner-ml-advisor-release"),
     "o2": ("default<O2>", "default<O2>"),
 }
-MODES = ["base", "plugin", "llvm", "switchyard"]
+MODES = ["base", "plugin", "llvm", "switchyard", "switchyard-nofeat"]
 
 
 def main():
@@ -90,9 +90,12 @@ def main():
                           "-inliner-interactive-channel-base=" + chan,
                           "-inliner-interactive-include-default",
                           a.ir, "-o", out]
-        if mode == "switchyard":
+        if mode in ("switchyard", "switchyard-nofeat"):
+            # -nofeat: the agent asks for no features, so the hook skips
+            # the two cost analyses that compute them.
             cmd = [sy_agent, "--socket", os.path.join(a.work, "sy.sock"),
-                   "--policy", "default"]
+                   "--policy", "default"] + (
+                       ["--no-features"] if mode.endswith("nofeat") else [])
             if log:
                 cmd += ["--log", log]
             return cmd + ["--", "env", "SWITCHYARD_HOOKS=inline",
@@ -121,7 +124,7 @@ def main():
         """The decision count a run reports, and its unexpected stderr."""
         if mode == "llvm":
             return int(open(count_file).read()), text
-        if mode == "switchyard":
+        if mode.startswith("switchyard"):
             m = re.search(r"switchyard-agent: (\d+) connections, (\d+) "
                           r"decisions .* (\d+) refused, (\d+) dropped", text)
             if not m or m.group(1) != "1" or m.group(3) != "0" \
@@ -137,13 +140,13 @@ def main():
         outs, decisions, matched = {}, {}, {}
         for mode in MODES:
             out = os.path.join(a.work, "%s.%s.bc" % (pipe, mode))
-            log = os.path.join(a.work, "%s.switchyard.log" % pipe)
+            log = os.path.join(a.work, "%s.%s.log" % (pipe, mode))
             cnt = os.path.join(a.work, "%s.llvm.count" % pipe)
             _, _, text = run(command(mode, pipe, out, log, cnt))
             n, rest = served(mode, text, cnt)
             if rest:
                 sys.exit("%s/%s printed:\n%s" % (pipe, mode, rest))
-            if mode == "switchyard":
+            if mode.startswith("switchyard"):
                 with open(log) as f:
                     logged = sum(1 for _ in f)
                 if logged != n:
@@ -212,6 +215,11 @@ def main():
                      for i in range(a.reps) if s["llvm"][i] != s["base"][i]]
             paired = statistics.median(pairs) if pairs else float("nan")
             ratio = sy_pd / llvm_pd if llvm_pd else float("nan")
+            nf_pd = ((med["switchyard-nofeat"] - med["base"]) /
+                     d["switchyard-nofeat"] / 1e3)
+            r["summary"][clock + "_nofeatures"] = {
+                "switchyard_us_per_decision": nf_pd,
+                "ratio": nf_pd / llvm_pd if llvm_pd else float("nan")}
             r["summary"][clock] = {
                 "median_s": {m: med[m] / 1e9 for m in MODES},
                 "llvm_us_per_decision": llvm_pd,
@@ -222,6 +230,15 @@ def main():
                      med["base"] / 1e9, med["plugin"] / 1e9,
                      med["llvm"] / 1e9, med["switchyard"] / 1e9, llvm_pd,
                      sy_pd, ratio))
+    print()
+    for pipe in pipes:
+        s = results[pipe]["summary"]
+        print("%s, agent asking for no features (--no-features): sy "
+              "us/decision wall %.1f (sy/llvm %.2f), cpu %.1f (sy/llvm %.2f)"
+              % (pipe, s["wall_nofeatures"]["switchyard_us_per_decision"],
+                 s["wall_nofeatures"]["ratio"],
+                 s["cpu_nofeatures"]["switchyard_us_per_decision"],
+                 s["cpu_nofeatures"]["ratio"]))
     print()
     print("decisions: llvm/switchyard. wall: elapsed time of the whole "
           "command (agent + compiler). cpu: user + sys of the whole process "
