@@ -196,7 +196,9 @@ Advice Session::decide(const DecisionRequest &Request, const Function *Where) {
       // Strict mode treats an illegal answer like any other agent fault.
       fail(createStringError("illegal " + Twine(kindName(Request.Kind)) +
                              " answer: " + Msg));
-      return decideLocally(Request.Kind, Request.Default, Where);
+      Advice A = decideLocally(Request.Kind, Request.Default, Where);
+      A.Refusal = Msg;
+      return A;
     }
     if (Where)
       M.getContext().diagnose(
