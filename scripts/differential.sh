@@ -113,10 +113,11 @@ for p in "${programs[@]}"; do
 done
 
 # Turns a failure's agent log into material for reducing it: replay.rules
-# (a script policy giving the same answers; gate answers keyed by the stable
-# site id, so rules can be deleted one by one without shifting the others)
-# and, for pipeline episodes, pipeline.txt: each module's episode as a stock
-# opt-22 -passes pipeline, wrapped the way the plugin wraps actions, even
+# (a script policy giving the same answers; all but pipeline answers keyed
+# by their stable site id, so rules can be deleted one by one without
+# shifting the others) and, for pipeline episodes, pipeline.txt: each
+# module's episode as a stock opt-22 -passes pipeline, wrapped the way the
+# plugin wraps actions (hooks/ActionSpace.cpp; keep the two in step), even
 # when the compile crashed before the plugin could write its episode file.
 triage() { # DIR
   python3 - "$1" << 'PY' || true
@@ -126,10 +127,11 @@ rules, episodes = [], {}
 for line in open(d + "/agent.log"):
     r = json.loads(line)
     a, mod = r["answer"], r["module"]
-    if r["kind"] == "pass-gate":
+    if r["kind"] != "pass-pipeline":
         if a not in ("default", r["default"]):
-            rules.append("pass-gate module=%s site=%d => %s" % (mod, r["site"], a))
-    elif r["kind"] == "pass-pipeline":
+            rules.append("%s module=%s site=%d => %s" % (r["kind"], mod,
+                                                         r["site"], a))
+    else:
         rules.append("pass-pipeline module=%s index=%d => %s" % (mod, r["index"], a))
         if a not in ("default", "stop"):
             episodes.setdefault(mod, []).append(a)
@@ -147,15 +149,21 @@ if episodes:
         elif sec:
             level.setdefault(re.split(r"[<(]", l.strip())[0], sec)
     wrap = {"module": "%s", "cgscc": "cgscc(%s)", "function": "function(%s)",
-            "loop": "function(loop-mssa(%s))"}
+            "loop": "function(loop(%s))"}
+    mssa = ("licm", "lnicm")  # the loop actions that run in loop-mssa
     # As the plugin does (hooks/ActionSpace.cpp): bare instcombine runs
     # without its aborting fixpoint check.
     fix = {"instcombine": "instcombine<no-verify-fixpoint>"}
     with open(d + "/pipeline.txt", "w") as f:
         for mod, acts in episodes.items():
-            f.write("# %s\n%s\n" % (mod, ",".join(
-                wrap[level.get(re.split(r"[<(@ ]", a)[0], "module")]
-                % fix.get(a, a) for a in acts)))
+            steps = []
+            for a in acts:
+                bare = re.split(r"[<(@ ]", a)[0]
+                w = wrap[level.get(bare, "module")]
+                if bare in mssa:
+                    w = "function(loop-mssa(%s))"
+                steps.append(w % fix.get(a, a))
+            f.write("# %s\n%s\n" % (mod, ",".join(steps)))
 PY
 }
 export -f triage

@@ -2,8 +2,8 @@
 # The load test: one switchyard-agent (random policy, --log) serves
 #   1. a burst of compiles: clang-22 -O2 over UNITS generated C files with
 #      PARALLEL processes at once, and at the same time opt-22 runs (half
-#      pass-gate under default<O2>, half switchyard-pipeline episodes) with
-#      OPT_PARALLEL at once;
+#      pass-gate under default<O2>, half switchyard-pipeline episodes; all
+#      pass-gate with OPT_MODE=gate) with OPT_PARALLEL at once;
 #   2. a long run: SESSIONS protocol sessions from session_client processes
 #      (handshake, DECISIONS decisions, report; every ABANDON_EVERY-th hangs
 #      up before its report) in BATCHES batches, with LONG_COMPILES short opt
@@ -16,9 +16,10 @@
 #
 #   scripts/load_test.sh [BUILD_DIR]          (default: build)
 #
-# Knobs (environment): SEED UNITS OPT_UNITS PARALLEL OPT_PARALLEL SESSIONS
-# SESSION_PROCS BATCHES DECISIONS ABANDON_EVERY LONG_COMPILES RSS_SLACK_KB
-# MIN_CONCURRENT TIME_LIMIT (seconds, per phase) OUT (keep results there).
+# Knobs (environment): SEED UNITS OPT_UNITS PARALLEL OPT_PARALLEL OPT_MODE
+# SESSIONS SESSION_PROCS BATCHES DECISIONS ABANDON_EVERY LONG_COMPILES
+# RSS_SLACK_KB MIN_CONCURRENT TIME_LIMIT (seconds, per phase) OUT (keep the
+# results there). bench/load/README.md has the numbers of a run.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +32,7 @@ UNITS=${UNITS:-256}
 OPT_UNITS=${OPT_UNITS:-64}
 PARALLEL=${PARALLEL:-64}
 OPT_PARALLEL=${OPT_PARALLEL:-16}
+OPT_MODE=${OPT_MODE:-mixed}
 SESSIONS=${SESSIONS:-20000}
 SESSION_PROCS=${SESSION_PROCS:-16}
 BATCHES=${BATCHES:-20}
@@ -122,7 +124,11 @@ for ((i = 0; i < UNITS; i++)); do
 done > "$work/clang.list"
 for ((i = 0; i < OPT_UNITS; i++)); do
   ll=$work/ll/opt$i.ll
-  if ((i % 2)); then passes=switchyard-pipeline; else passes='default<O2>'; fi
+  if ((i % 2)) && [[ $OPT_MODE == mixed ]]; then
+    passes=switchyard-pipeline
+  else
+    passes='default<O2>'
+  fi
   write_job "opt$i" "$ll" opt-22 -load-pass-plugin="$plugin" \
     -passes="$passes" -pass-remarks=switchyard \
     -pass-remarks-missed=switchyard "$ll" -o "$work/obj/opt$i.bc"
@@ -166,7 +172,8 @@ for ((b = 1; b <= BATCHES; b++)); do
   for ((i = done_compiles; i < done_compiles + compiles_per_batch && i < LONG_COMPILES; i++)); do
     ll=$work/ll/long$i.ll
     write_job "long$i" "$ll" opt-22 -load-pass-plugin="$plugin" \
-      -passes='default<O2>' -pass-remarks=switchyard "$ll" -o /dev/null
+      -passes='default<O2>' -pass-remarks=switchyard \
+      -pass-remarks-missed=switchyard "$ll" -o /dev/null
     echo "$work/jobs/long$i.job"
   done | timeout "$TIME_LIMIT" xargs -r -n 1 -P 4 "$job" &
   pids+=($!)

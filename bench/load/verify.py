@@ -285,6 +285,8 @@ def main():
                         % m)
         misrouted += len(by_module[m])
 
+    # Failed compilers first: they explain the lines that follow them.
+    problems.sort(key=lambda p: "exit status" not in p)
     for p in problems[:50]:
         print("PROBLEM: " + p)
     if len(problems) > 50:

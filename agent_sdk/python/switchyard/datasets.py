@@ -1,0 +1,582 @@
+"""Benchmarks for the environments: the bundled suite and your own code.
+
+    from switchyard import datasets
+    suite = datasets.suite()                 # examples/suite/*.c and friends
+    b = suite["sha256"]                      # or suite[0]
+    b.bitcode()                              # unoptimized, built once
+    b.baselines()["Oz"].inst_count           # -O0, -Oz, -O3: IR size, .text
+    b.self_check("candidate.bc")             # build it and run its check
+
+    mine = datasets.from_directory("src/")             # C/C++ files
+    mine = datasets.from_compile_commands("build/compile_commands.json")
+    mine = datasets.from_bitcode("bitcode/")           # .bc / .ll files
+
+Every benchmark becomes one LLVM module: its sources compiled by clang-22
+exactly as `clang-22 -Oz` would compile them, but stopped before the first
+LLVM pass (`-Oz -Xclang -disable-llvm-passes`: functions carry `minsize
+optsize`, and TBAA and lifetime markers are there), several files linked
+with llvm-link-22. Every pipeline starts from this unoptimized module, so
+`opt-22 -passes='default<Oz>'` on it is (almost: see "Oz" below) a
+real `clang-22 -Oz`. The module
+and its baselines are cached on disk under `$SWITCHYARD_CACHE_DIR`
+(default `~/.cache/switchyard`), keyed by a hash of the input's content
+(sources and the local headers they include, flags) and the LLVM version,
+so they are computed once.
+
+Baselines: the IR instruction count, counted from the text of the module,
+and the `.text` bytes of its object file from `llc-22` (flags in
+`switchyard.tools.LLC_FLAGS`), for
+- "O0": the unoptimized module itself, no pass run;
+- "Oz": `opt-22 -passes='default<Oz>'` on it, as CompilerGym's -Oz
+  baseline. This is `clang-22 -Oz` but for one difference: clang also
+  turns on the SLP vectorizer, which opt cannot do for a `default<...>`
+  pipeline (on sha256, clang -Oz has 491 instructions, this 497);
+- "O3": the sources' `-O3` frontend module through `default<O3>` (for a
+  bitcode benchmark, the module itself).
+
+Self-checks: the bundled programs print `OK` and exit 0 when every check
+passes (`check="ok"`). A user program with a `main` is checked
+differentially (`check="differential"`): it must print the same output and
+exit with the same status as its unoptimized build. Modules without `main`
+have no check.
+"""
+
+import fnmatch
+import glob
+import hashlib
+import json
+import os
+import re
+import shlex
+import tempfile
+from dataclasses import asdict, dataclass
+
+from .tools import (LLC_FLAGS, ToolError, count_ir_instructions, find_tool,
+                    llvm_version, object_text_size, run)
+
+__all__ = ["Benchmark", "Baseline", "CheckResult", "Dataset", "suite",
+           "from_directory", "from_compile_commands", "from_bitcode",
+           "load", "resolve", "cache_dir", "source_root", "LEVELS"]
+
+#: The baselines every benchmark has.
+LEVELS = ("O0", "Oz", "O3")
+#: Bumped when the way modules or baselines are made changes.
+_FORMAT = 4
+_SOURCE_EXTS = (".c", ".cc", ".cpp", ".cxx", ".C")
+_CXX_EXTS = (".cc", ".cpp", ".cxx", ".C")
+#: The frontend flags of a module that an -O<level> pipeline starts from.
+def _frontend(level):
+    return ("-" + level, "-Xclang", "-disable-llvm-passes", "-emit-llvm",
+            "-c")
+
+
+def source_root():
+    """The Switchyard checkout this package runs from (or
+    `$SWITCHYARD_SOURCE_DIR`); None for an installed package."""
+    env = os.environ.get("SWITCHYARD_SOURCE_DIR")
+    if env:
+        return env
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(here)))
+    return root if os.path.isdir(os.path.join(root, "examples")) else None
+
+
+def cache_dir():
+    """Where modules and baselines are cached."""
+    env = os.environ.get("SWITCHYARD_CACHE_DIR")
+    if env:
+        return env
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "switchyard")
+
+
+def _atomic_write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+_INCLUDE = re.compile(rb'^\s*#\s*include\s*"([^"]+)"', re.M)
+
+
+def _local_files(path, seen):
+    """\\p path and the files it includes with "..." that exist next to it,
+    recursively."""
+    path = os.path.abspath(path)
+    if path in seen or not os.path.isfile(path):
+        return
+    seen.add(path)
+    with open(path, "rb") as f:
+        data = f.read()
+    for name in _INCLUDE.findall(data):
+        _local_files(os.path.join(os.path.dirname(path),
+                                  name.decode("utf-8", "replace")), seen)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The size of a benchmark after one standard pipeline."""
+    inst_count: int  # IR instructions
+    text_size: int   # .text bytes of the object file
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    detail: str = ""
+
+    def __bool__(self):
+        return self.ok
+
+
+class Benchmark:
+    """One program or module to optimize.
+
+    `sources`: C/C++ files compiled (with `flags`) and linked into one
+    module; or `module`: an existing .bc/.ll file. `link_flags` go to the
+    final link of a self-check build (e.g. `-lm`). `check` is "ok",
+    "differential" or None (see the module doc)."""
+
+    def __init__(self, name, *, sources=(), module=None, flags=(),
+                 link_flags=(), check=None, cwd=None):
+        if bool(sources) == bool(module):
+            raise ValueError("a benchmark needs sources or a module")
+        self.name = name
+        self.sources = tuple(os.path.abspath(os.path.join(cwd or "", s))
+                             for s in sources)
+        self.module = os.path.abspath(module) if module else None
+        self.flags = tuple(flags)
+        self.link_flags = tuple(link_flags)
+        self.check = check
+        self.cwd = os.path.abspath(cwd) if cwd else None
+        self._key = None
+        self._baselines = None
+
+    def __repr__(self):
+        return "Benchmark(%r)" % self.name
+
+    # --- Identity and cache --------------------------------------------------
+
+    @property
+    def key(self):
+        """Hex digest of the input's content, flags and LLVM version."""
+        if self._key is None:
+            h = hashlib.sha256()
+            h.update(("switchyard-benchmark %d\nllvm %s\nflags %r\nlink %r\n"
+                      "llc %r\n" % (_FORMAT, llvm_version(), self.flags,
+                                    self.link_flags, LLC_FLAGS)).encode())
+            files = set()
+            for s in self.sources or (self.module,):
+                _local_files(s, files)
+                if not os.path.isfile(s):
+                    raise FileNotFoundError(s)
+            common = os.path.commonpath(sorted(files)) if files else ""
+            for path in sorted(files):
+                rel = os.path.relpath(path, common) if len(files) > 1 \
+                    else os.path.basename(path)
+                with open(path, "rb") as f:
+                    data = f.read()
+                h.update(b"file %s %d\n" % (rel.encode(), len(data)))
+                h.update(data)
+            self._key = h.hexdigest()[:32]
+        return self._key
+
+    @property
+    def cache(self):
+        return os.path.join(cache_dir(), "benchmarks", self.key)
+
+    @property
+    def language(self):
+        return "c++" if any(s.endswith(_CXX_EXTS) for s in self.sources) \
+            else "c"
+
+    # --- The module ----------------------------------------------------------
+
+    def bitcode(self, level="Oz"):
+        """The path of the benchmark's unoptimized module, as the frontend
+        makes it for `clang-22 -<level>` (built once, cached). A bitcode
+        benchmark has one module for every level."""
+        if self.module:
+            ext = ".ll" if self.module.endswith(".ll") else ".bc"
+            out = os.path.join(self.cache, "input" + ext)
+        else:
+            out = os.path.join(self.cache, "input-%s.bc" % level)
+        if os.path.isfile(out):
+            return out
+        os.makedirs(self.cache, exist_ok=True)
+        if self.module:
+            with open(self.module, "rb") as f:
+                _atomic_write(out, f.read())
+            return out
+        with tempfile.TemporaryDirectory(dir=self.cache) as tmp:
+            parts = []
+            for i, src in enumerate(self.sources):
+                part = os.path.join(tmp, "%d.bc" % i)
+                run([find_tool("clang"), *self.flags, *_frontend(level), src,
+                     "-o", part], cwd=self.cwd or os.path.dirname(src))
+                parts.append(part)
+            if len(parts) == 1:
+                linked = parts[0]
+            else:
+                linked = os.path.join(tmp, "linked.bc")
+                run([find_tool("llvm-link"), *parts, "-o", linked])
+            with open(linked, "rb") as f:
+                _atomic_write(out, f.read())
+        return out
+
+    def frontend_command(self, level="Oz"):
+        """How `bitcode(level)` was made, as shell commands."""
+        if self.module:
+            return "cp %s input%s" % (self.module, os.path.splitext(
+                self.module)[1])
+        flags = " ".join(self.flags + _frontend(level))
+        if len(self.sources) == 1:
+            return "clang-22 %s %s -o input.bc" % (flags, self.sources[0])
+        return "for f in %s; do clang-22 %s $f -o ${f%%.*}.bc; done; " \
+            "llvm-link-22 *.bc -o input.bc" % (" ".join(self.sources), flags)
+
+    # --- Baselines -----------------------------------------------------------
+
+    def _measure(self, level, tmp):
+        """The Baseline of \\p level, and whether the module has a main."""
+        out = os.path.join(tmp, level + ".bc")
+        if level == "O0":
+            run([find_tool("opt"), self.bitcode(), "-o", out])
+        else:
+            run([find_tool("opt"), "-passes=default<%s>" % level,
+                 self.bitcode(level), "-o", out])
+        text = run([find_tool("llvm-dis"), out, "-o", "-"]).stdout.decode(
+            "utf-8", "replace")
+        has_main = re.search(r"^define [^@]*@main\(", text, re.M) is not None
+        return (Baseline(count_ir_instructions(text), object_text_size(out)),
+                has_main)
+
+    def baselines(self, levels=LEVELS):
+        """{level: Baseline} for -O0, -Oz, -O3 (and any other level asked
+        for, e.g. "O2"), computed once and cached."""
+        if self._baselines is None:
+            path = os.path.join(self.cache, "baselines.json")
+            try:
+                with open(path) as f:
+                    data = json.load(f)
+            except (OSError, ValueError):
+                data = {}
+            self._baselines = data
+        missing = [lv for lv in levels if lv not in
+                   self._baselines.get("levels", {})]
+        if missing:
+            with tempfile.TemporaryDirectory() as tmp:
+                for level in missing:
+                    base, has_main = self._measure(level, tmp)
+                    self._baselines.setdefault("levels", {})[level] = \
+                        asdict(base)
+                    self._baselines["has_main"] = has_main
+            self._baselines["llvm"] = llvm_version()
+            self._baselines["name"] = self.name
+            _atomic_write(os.path.join(self.cache, "baselines.json"),
+                          json.dumps(self._baselines, indent=1,
+                                     sort_keys=True))
+        return {lv: Baseline(**self._baselines["levels"][lv])
+                for lv in levels}
+
+    def baseline(self, level):
+        return self.baselines((level,))[level]
+
+    @property
+    def has_main(self):
+        self.baselines(("O0",))
+        return bool(self._baselines.get("has_main"))
+
+    # --- Self-checks ---------------------------------------------------------
+
+    @property
+    def check_kind(self):
+        """"ok", "differential", or None when there is nothing to run."""
+        if self.check in ("ok", "differential"):
+            return self.check if self.has_main else None
+        return None
+
+    def build(self, module, exe, timeout=300):
+        """Links an executable from \\p module (an optimized .bc/.ll) with
+        code generation only: llc-22, then clang-22 to link."""
+        obj = exe + ".o"
+        run([find_tool("llc"), *LLC_FLAGS, os.fspath(module), "-o", obj],
+            timeout=timeout)
+        linker = find_tool("clang++" if self.language == "c++" else "clang")
+        run([linker, obj, "-o", exe, *self.link_flags], timeout=timeout)
+        return exe
+
+    def _run(self, exe, timeout):
+        try:
+            result = run([exe], timeout=timeout, check=False,
+                         cwd=self.cwd or os.path.dirname(exe))
+        except ToolError as e:
+            return None, str(e)
+        return result, ""
+
+    def _expected(self, timeout):
+        """The unoptimized build's output and status, for differential
+        checks."""
+        path = os.path.join(self.cache, "expected.json")
+        try:
+            with open(path) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            pass
+        with tempfile.TemporaryDirectory() as tmp:
+            exe = self.build(self.bitcode(), os.path.join(tmp, "o0"))
+            result, error = self._run(exe, timeout)
+        if result is None:
+            raise ToolError("the unoptimized build of %s fails: %s"
+                            % (self.name, error))
+        data = {"status": result.returncode,
+                "stdout": hashlib.sha256(result.stdout).hexdigest()}
+        _atomic_write(path, json.dumps(data))
+        return data
+
+    def self_check(self, module, timeout=120):
+        """Builds \\p module (a .bc/.ll path) into a program and runs its
+        check. A `CheckResult`: true if it passed or there is no check."""
+        kind = self.check_kind
+        if kind is None:
+            return CheckResult(True, "no self-check")
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                exe = self.build(module, os.path.join(tmp, "prog"))
+            except ToolError as e:
+                return CheckResult(False, "build failed: %s" % e)
+            result, error = self._run(exe, timeout)
+        if result is None:
+            return CheckResult(False, error)
+        out = result.stdout.decode("utf-8", "replace")
+        if kind == "ok":
+            ok = result.returncode == 0 and "OK" in out.split()
+            last = [ln for ln in out.splitlines() if ln.strip()][-1:]
+            return CheckResult(ok, "OK" if ok else "exit %d: %s" % (
+                result.returncode, last[0][:120] if last else "no output"))
+        want = self._expected(timeout)
+        got = hashlib.sha256(result.stdout).hexdigest()
+        ok = result.returncode == want["status"] and got == want["stdout"]
+        return CheckResult(ok, "same output as unoptimized" if ok else
+                           "differs from unoptimized (exit %d)"
+                           % result.returncode)
+
+
+class Dataset:
+    """An ordered collection of benchmarks, indexed by position or name (a
+    full name like "suite/sha256", or its last part, "sha256")."""
+
+    def __init__(self, name, benchmarks):
+        self.name = name
+        self.benchmarks = list(benchmarks)
+
+    def __len__(self):
+        return len(self.benchmarks)
+
+    def __iter__(self):
+        return iter(self.benchmarks)
+
+    def __repr__(self):
+        return "Dataset(%r, %d benchmarks)" % (self.name, len(self))
+
+    def names(self):
+        return [b.name for b in self.benchmarks]
+
+    def __getitem__(self, key):
+        if isinstance(key, (int, slice)):
+            return self.benchmarks[key]
+        for b in self.benchmarks:
+            if b.name == key:
+                return b
+        short = [b for b in self.benchmarks
+                 if b.name.rsplit("/", 1)[-1] == key]
+        if len(short) == 1:
+            return short[0]
+        raise KeyError("no benchmark %r in %s (have: %s)" % (
+            key, self.name, ", ".join(self.names())))
+
+    def __contains__(self, key):
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    def select(self, patterns):
+        """The benchmarks whose name (or last part) matches one of the
+        glob \\p patterns, in dataset order."""
+        if isinstance(patterns, str):
+            patterns = [p for p in patterns.split(",") if p]
+        out = []
+        for b in self.benchmarks:
+            short = b.name.rsplit("/", 1)[-1]
+            if any(fnmatch.fnmatchcase(b.name, p) or
+                   fnmatch.fnmatchcase(short, p) for p in patterns):
+                out.append(b)
+        missing = [p for p in patterns if not any(
+            fnmatch.fnmatchcase(b.name, p) or
+            fnmatch.fnmatchcase(b.name.rsplit("/", 1)[-1], p)
+            for b in self.benchmarks)]
+        if missing:
+            raise KeyError("no benchmark matches %s in %s" % (
+                ", ".join(missing), self.name))
+        return Dataset(self.name, out)
+
+    def __add__(self, other):
+        return Dataset(self.name + "+" + other.name,
+                       self.benchmarks + other.benchmarks)
+
+
+def suite(root=None):
+    """The bundled suite: `examples/suite/*.c`, then `bigprog`, `demo`,
+    and `multifile` (five files linked into one module). Every program
+    prints OK when its self-check passes."""
+    root = root or source_root()
+    if not root:
+        raise FileNotFoundError(
+            "the bundled suite lives in the Switchyard checkout's examples/: "
+            "set SWITCHYARD_SOURCE_DIR")
+    ex = os.path.join(root, "examples")
+    out = []
+    for path in sorted(glob.glob(os.path.join(ex, "suite", "*.c"))):
+        stem = os.path.splitext(os.path.basename(path))[0]
+        out.append(Benchmark("suite/" + stem, sources=[path],
+                             link_flags=["-lm"], check="ok"))
+    for name in ("bigprog", "demo"):
+        path = os.path.join(ex, name, name + ".c")
+        if os.path.isfile(path):
+            out.append(Benchmark(name, sources=[path], link_flags=["-lm"],
+                                 check="ok"))
+    multi = sorted(glob.glob(os.path.join(ex, "multifile", "*.c")))
+    if multi:
+        out.append(Benchmark("multifile", sources=multi,
+                             flags=["-std=c99"], link_flags=["-lm"],
+                             check="ok"))
+    return Dataset("suite", out)
+
+
+def from_directory(path, *, flags=(), link_flags=("-lm",),
+                   check="differential", recursive=False):
+    """One benchmark per C/C++ source file in \\p path, named
+    "<dir>/<stem>"; programs with a `main` are checked differentially."""
+    path = os.path.abspath(path)
+    pattern = os.path.join(path, "**" if recursive else "", "*")
+    files = sorted(f for f in glob.glob(pattern, recursive=recursive)
+                   if f.endswith(_SOURCE_EXTS) and os.path.isfile(f))
+    base = os.path.basename(path.rstrip("/"))
+    return Dataset(base, [
+        Benchmark("%s/%s" % (base, os.path.splitext(
+            os.path.relpath(f, path))[0]), sources=[f], flags=flags,
+            link_flags=link_flags, check=check) for f in files])
+
+
+def from_bitcode(path):
+    """One benchmark per .bc or .ll file in \\p path (no self-check)."""
+    path = os.path.abspath(path)
+    files = sorted(f for f in glob.glob(os.path.join(path, "*"))
+                   if f.endswith((".bc", ".ll")))
+    base = os.path.basename(path.rstrip("/"))
+    return Dataset(base, [
+        Benchmark("%s/%s" % (base, os.path.splitext(os.path.basename(f))[0]),
+                  module=f) for f in files])
+
+
+# Flags of a compile command that do not belong in an -O0 bitcode compile:
+# with their argument, and alone (exact, or as a prefix).
+_DROP_WITH_ARG = {"-o", "-MF", "-MT", "-MQ", "-Xclang"}
+_DROP_EXACT = {"-c", "-S", "-E", "-MD", "-MMD", "-M", "-MM", "-MP",
+               "-emit-llvm", "-fsyntax-only", "-pipe", "-Werror"}
+_DROP_PREFIX = ("-O", "-g", "-flto", "-fprofile", "-fcoverage",
+                "-fsanitize", "-Wl,", "--coverage")
+
+
+def _command_flags(entry):
+    if "arguments" in entry:
+        argv = list(entry["arguments"])
+    else:
+        argv = shlex.split(entry["command"])
+    file = entry["file"]
+    out = []
+    args = iter(argv[1:])
+    for a in args:
+        if a in _DROP_WITH_ARG:
+            next(args, None)
+        elif a in _DROP_EXACT or a.startswith(_DROP_PREFIX):
+            continue
+        elif a.startswith("-o") and len(a) > 2:
+            continue
+        elif a == file or os.path.basename(a) == os.path.basename(file) \
+                and not a.startswith("-"):
+            continue
+        else:
+            out.append(a)
+    return out
+
+
+def from_compile_commands(path, *, name=None):
+    """One benchmark per translation unit of a `compile_commands.json`
+    (CMake: -DCMAKE_EXPORT_COMPILE_COMMANDS=ON), compiled with its own
+    flags; no self-check (a translation unit is not a program)."""
+    with open(path) as f:
+        entries = json.load(f)
+    root = os.path.dirname(os.path.abspath(path))
+    name = name or os.path.basename(root)
+    out, seen = [], {}
+    for entry in entries:
+        directory = entry.get("directory") or root
+        file = os.path.join(directory, entry["file"])
+        if not file.endswith(_SOURCE_EXTS):
+            continue
+        stem = os.path.splitext(os.path.basename(file))[0]
+        n = seen[stem] = seen.get(stem, 0) + 1
+        label = stem if n == 1 else "%s.%d" % (stem, n)
+        flags = _command_flags(entry) + ["-Wno-unknown-warning-option"]
+        out.append(Benchmark("%s/%s" % (name, label), sources=[file],
+                             flags=flags, cwd=directory, check=None))
+    return Dataset(name, out)
+
+
+def load(spec):
+    """A dataset from a spec: "suite", a compile_commands.json, or a
+    directory (of bitcode if it holds .bc/.ll files and no sources, with a
+    compile_commands.json if it has one, else of sources)."""
+    if isinstance(spec, Dataset):
+        return spec
+    if spec == "suite":
+        return suite()
+    if os.path.isfile(spec) and spec.endswith(".json"):
+        return from_compile_commands(spec)
+    if os.path.isdir(spec):
+        cc = os.path.join(spec, "compile_commands.json")
+        if os.path.isfile(cc):
+            return from_compile_commands(cc)
+        names = os.listdir(spec)
+        if any(n.endswith(_SOURCE_EXTS) for n in names):
+            return from_directory(spec)
+        return from_bitcode(spec)
+    raise FileNotFoundError("not a dataset: %r (expected 'suite', a "
+                            "directory or a compile_commands.json)" % spec)
+
+
+def resolve(spec, dataset=None):
+    """A `Benchmark` from a Benchmark, a name in \\p dataset (default: the
+    suite), or a path to a .c/.cpp/.bc/.ll file."""
+    if isinstance(spec, Benchmark):
+        return spec
+    if isinstance(spec, str) and os.path.isfile(spec):
+        base = os.path.splitext(os.path.basename(spec))[0]
+        if spec.endswith((".bc", ".ll")):
+            return Benchmark("file/" + base, module=spec)
+        return Benchmark("file/" + base, sources=[spec], link_flags=["-lm"],
+                         check="differential")
+    return (dataset if dataset is not None else suite())[spec]
