@@ -262,6 +262,10 @@ private:
 //===----------------------------------------------------------------------===//
 
 struct Compiler {
+  /// This input's session is strict; it has failed on an illegal answer.
+  bool Strict = false;
+  bool StrictFailed = false;
+
   LLVMContext Ctx;
   std::unique_ptr<Module> M;
   Function *F = nullptr;
@@ -334,15 +338,20 @@ struct Compiler {
                                 const Observation *Obs,
                                 const std::optional<Reply> *Decoded) {
     Advice A = S.decide(request(Sh, Obs), F);
+    if (Strict && !A.refusal().empty())
+      StrictFailed = true;
     if (!isLegal(A.choice(), Sh.Legal))
       fail("the compiler took an illegal answer");
     if (Decoded && *Decoded && !(*Decoded)->UseDefault) {
       const Choice &Sent = (*Decoded)->Chosen;
       bool Legal = isLegal(Sent, Sh.Legal);
-      if (Legal && (A.source() != DecisionSource::Agent || A.choice() != Sent))
+      if (Legal && !StrictFailed &&
+          (A.source() != DecisionSource::Agent || A.choice() != Sent))
         fail("a legal answer was not taken as sent");
+      // In strict mode the first illegal answer fails the session; later
+      // replays of it are then answered locally, with no refusal to report.
       if (!Legal && (A.source() != DecisionSource::Fallback ||
-                     A.refusal().empty() || !A.isDefault()))
+                     (A.refusal().empty() && !StrictFailed) || !A.isDefault()))
         fail("an illegal answer was not refused with the default");
     }
     A.recordApplied("at the fuzz site");
@@ -364,6 +373,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   SessionOptions Options;
   Options.OnFailure =
       Rng.between(0, 3) == 0 ? FailurePolicy::Error : FailurePolicy::UseDefault;
+  C->Strict = Options.OnFailure == FailurePolicy::Error;
+  C->StrictFailed = false;
   const Shape &Asked = C->Shapes[Rng.between(0, C->Shapes.size() - 1)];
   Options.ActionSpace = C->Shapes[1].Legal;
   // Over the socket, exactly as the plugin asks.
