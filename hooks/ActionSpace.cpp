@@ -60,6 +60,7 @@ constexpr StringLiteral DeniedNames[] = {
     // normalizations (unify-loop-exits crashes on irreducible-free code).
     "attributor", "attributor-light", "attributor-cgscc",
     "attributor-light-cgscc", "unify-loop-exits", "fix-irreducible",
+    "loop-bound-split",
 };
 
 StringRef bareName(StringRef Name) { return Name.take_until([](char C) {
