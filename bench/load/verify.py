@@ -221,8 +221,13 @@ def main():
             # A lost decision shifts what follows it; a connection with none
             # lost whose answers differ from what its compiler applied got
             # someone else's.
-            if not pid_ok or (counted == len(c.ids) and not same):
-                misrouted += 1
+            if not pid_ok:
+                misrouted += len(c.ids)
+            elif counted == len(c.ids) and not same:
+                extra = (collections.Counter(c.changed[0]) -
+                         collections.Counter(applied[0])) + \
+                    (c.changed[1] - applied[1])
+                misrouted += max(1, sum(extra.values()))
         peak = peak_overlap(compile_conns)
         print("compiles: %d compiler processes, %d connections, %d "
               "decisions, peak %d connections interleaved in the log"
@@ -267,8 +272,11 @@ def main():
                                  else ", different answers"))
                 if len(c.answers) != len(e["answers"]):
                     lost += abs(len(c.answers) - len(e["answers"]))
+                elif c.pids != {e["pid"]}:
+                    misrouted += len(c.answers)
                 else:
-                    misrouted += 1
+                    misrouted += sum(a != b for a, b in
+                                     zip(c.answers, e["answers"]))
         print("sessions: %d sessions (%d hung up before the report), %d "
               "decisions, peak %d connections interleaved in the log"
               % (sessions, abandoned, answered, peak_overlap(session_conns)))
@@ -283,7 +291,7 @@ def main():
     for m in stray:
         problems.append("log: connection for module %s that no client made"
                         % m)
-        misrouted += len(by_module[m])
+        misrouted += sum(len(c.ids) for c in by_module[m])
 
     # Failed compilers first: they explain the lines that follow them.
     problems.sort(key=lambda p: "exit status" not in p)

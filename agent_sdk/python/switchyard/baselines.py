@@ -513,7 +513,7 @@ def _validate_one(benchmark, actions, plugin, check):
         elif not checked:
             v.error = "self-check failed: " + v.self_check.splitlines()[0] \
                 if v.self_check else "self-check failed"
-    except (CompileError, ToolError) as e:
+    except (CompileError, ToolError, ValueError) as e:
         v.ok = False
         v.error = str(e).splitlines()[0] if str(e) else repr(e)
     return v

@@ -73,13 +73,15 @@ COMPACT_ACTIONS = (
     "tailcallelim", "vector-combine")
 
 #: Actions that miscompiled or crashed programs of the bundled suite with
-#: LLVM 22.1.8 in our searches (LLVM bugs, not Switchyard's; reproducers in
-#: docs/results.md). `actions="safe"` is the whole space without them: the
-#: search agents' default, since a search finds miscompiles quickly (they
-#: often delete code) and the self-check would then reject its best
-#: sequences one after the other.
+#: LLVM 22.1.8 (LLVM bugs, not Switchyard's; reproducers in
+#: docs/results.md). The plugin no longer offers most of them (hooks.md);
+#: they are listed for builds that still do. `actions="safe"` is the whole
+#: space without them, the search agents' default: a search finds
+#: miscompiles quickly (they often delete code), and the self-check would
+#: then reject its best sequences one after the other.
 UNSAFE_ACTIONS = ("attributor", "attributor-cgscc", "attributor-light",
-                  "attributor-light-cgscc", "newgvn", "loop-bound-split")
+                  "attributor-light-cgscc", "newgvn", "loop-bound-split",
+                  "unify-loop-exits", "fix-irreducible")
 
 #: Reward names: instruction-count reduction normalized by (O0 − Oz), the
 #: unoptimized module's count minus -Oz's
@@ -681,6 +683,10 @@ def replay(benchmark, actions, *, plugin=None, opt=None, timeout=300.0):
     opt = opt or find_tool("opt")
     info = probe_action_space(plugin, opt)
     benchmark = datasets.resolve(benchmark)
+    missing = [a for a in actions if a not in info.index]
+    if missing:
+        raise ValueError("not in this plugin's action space: %s"
+                         % ", ".join(missing))
     with tempfile.TemporaryDirectory(prefix="sy-replay-") as tmp:
         out = os.path.join(tmp, "episode.txt")
         c = Compile.spawn(_pipeline_argv(opt, plugin, benchmark.bitcode()),

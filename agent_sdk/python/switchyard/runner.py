@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import sys
 import time
 
@@ -340,6 +341,16 @@ def main(argv=None, prog="python3 -m switchyard"):
                           "-O0/-Oz/-O3 baselines")
     _common(base)
     args = parser.parse_args(argv)
-    if args.command == "run":
-        return _run(args)
-    return _baselines(args)
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt  # unwinds: compilers killed, files removed
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        if args.command == "run":
+            return _run(args)
+        return _baselines(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
