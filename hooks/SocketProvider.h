@@ -16,8 +16,11 @@ namespace switchyard {
 /// matched to its request before it is believed.
 class SocketProvider : public DecisionProvider {
 public:
-  SocketProvider(std::string SocketPath, std::chrono::milliseconds Timeout)
-      : SocketPath(std::move(SocketPath)), Timeout(Timeout) {}
+  SocketProvider(std::string SocketPath, std::chrono::milliseconds Timeout,
+                 std::chrono::microseconds Spin = std::chrono::microseconds(0))
+      : SocketPath(std::move(SocketPath)), Timeout(Timeout) {
+    Chan.setSpinLimit(Spin);
+  }
 
 protected:
   llvm::Expected<std::vector<Subscription>>

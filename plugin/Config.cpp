@@ -71,6 +71,15 @@ Expected<Config> Config::fromEnvironment() {
     C.Timeout = std::chrono::milliseconds(Ms);
   }
 
+  if (StringRef T = env("SWITCHYARD_SPIN_US"); !T.empty()) {
+    unsigned Us;
+    if (T.trim().getAsInteger(10, Us) || Us > 10000)
+      return createStringError("SWITCHYARD_SPIN_US: '" + T +
+                               "' is not a number of microseconds in "
+                               "[0, 10000]");
+    C.Spin = std::chrono::microseconds(Us);
+  }
+
   StringRef Pipeline = env("SWITCHYARD_PIPELINE").trim();
   if (Pipeline == "replace")
     C.ReplacePipeline = true;

@@ -29,6 +29,9 @@ struct Config {
   std::vector<DecisionKind> Hooks;
   /// SWITCHYARD_TIMEOUT_MS: the longest wait for any one agent answer.
   std::chrono::milliseconds Timeout{2000};
+  /// SWITCHYARD_SPIN_US: how long to poll for an answer before sleeping,
+  /// while the agent keeps answering that fast (0: always sleep).
+  std::chrono::microseconds Spin{50};
   /// SWITCHYARD_ON_FAILURE: "default" (warn, use defaults) or "error".
   FailurePolicy OnFailure = FailurePolicy::UseDefault;
   /// SWITCHYARD_PIPELINE=replace: in clang, the agent's pass-pipeline

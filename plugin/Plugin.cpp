@@ -52,8 +52,8 @@ ProviderFactory providerFactory(const Config &C) {
       assert(Policy && "SWITCHYARD_POLICY was validated");
       return std::make_unique<InProcessProvider>(std::move(Policy));
     };
-  return [Socket = C.AgentSocket, Timeout = C.Timeout] {
-    return std::make_unique<SocketProvider>(Socket, Timeout);
+  return [Socket = C.AgentSocket, Timeout = C.Timeout, Spin = C.Spin] {
+    return std::make_unique<SocketProvider>(Socket, Timeout, Spin);
   };
 }
 

@@ -2,6 +2,7 @@
 
 #include "Channel.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -118,6 +119,21 @@ bool Channel::waitFor(short Events, Clock::time_point Deadline,
   }
 }
 
+ssize_t Channel::spinRecv(uint8_t *Buf, size_t Size, Clock::time_point Start,
+                          Clock::time_point Deadline) {
+  Clock::time_point Until = std::min(Start + SpinLimit, Deadline);
+  for (;;) {
+    ssize_t N = ::recv(Fd, Buf, Size, MSG_DONTWAIT);
+    if (N >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+      return N;
+    if (Clock::now() >= Until)
+      return N; // EAGAIN: the caller sleeps in poll().
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+}
+
 bool Channel::send(const uint8_t *Data, size_t Size,
                    Clock::time_point Deadline, std::string &Err) {
   if (Fd < 0) {
@@ -158,17 +174,23 @@ const fb::Frame *Channel::receive(Clock::time_point Deadline,
     return nullptr;
   }
   uint8_t Chunk[16384];
+  bool Spin = SpinLimit.count() > 0 && PeerFast;
+  Clock::time_point Start =
+      SpinLimit.count() > 0 ? Clock::now() : Clock::time_point();
   for (;;) {
     const fb::Frame *F = nullptr;
     switch (Decoder.next(F, Err)) {
     case FrameDecoder::Status::Ready:
+      if (SpinLimit.count() > 0)
+        PeerFast = Clock::now() - Start <= SpinLimit;
       return F;
     case FrameDecoder::Status::Error:
       return nullptr;
     case FrameDecoder::Status::NeedMore:
       break;
     }
-    ssize_t N = ::recv(Fd, Chunk, sizeof(Chunk), 0);
+    ssize_t N = Spin ? spinRecv(Chunk, sizeof(Chunk), Start, Deadline)
+                     : ::recv(Fd, Chunk, sizeof(Chunk), 0);
     if (N > 0) {
       Decoder.feed(Chunk, static_cast<size_t>(N));
       continue;
@@ -181,6 +203,7 @@ const fb::Frame *Channel::receive(Clock::time_point Deadline,
     if (errno == EINTR)
       continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      Spin = false; // Spun out: sleep until the rest arrives.
       if (!waitFor(POLLIN, Deadline, Err))
         return nullptr;
       continue;

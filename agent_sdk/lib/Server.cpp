@@ -5,7 +5,9 @@
 #include "Channel.h"
 #include "Framing.h"
 
+#include <algorithm>
 #include <cassert>
+#include <thread>
 
 #include <csignal>
 #include <cstring>
@@ -58,7 +60,8 @@ struct Server::Client {
 };
 
 Server::Server(uv_loop_t *Loop, Agent &TheAgent, ServerOptions Options)
-    : Loop(Loop), TheAgent(TheAgent), Options(std::move(Options)) {}
+    : Loop(Loop), TheAgent(TheAgent), Options(std::move(Options)),
+      OnlineCpus(std::max(1u, std::thread::hardware_concurrency())) {}
 
 Server::~Server() {
   assert((Closed || !Listening) && "close() the server and run its loop first");
@@ -99,6 +102,10 @@ int Server::listen(std::string &Err) {
     return R;
   }
   Listener.data = this;
+  uv_idle_init(Loop, &Spinner);
+  Spinner.data = this;
+  // Busy-polling never keeps the loop alive by itself.
+  uv_unref(reinterpret_cast<uv_handle_t *>(&Spinner));
   Listening = true;
   // Created owner-only from the start: no window where others may connect.
   mode_t Old = ::umask(0177);
@@ -119,6 +126,7 @@ void Server::close() {
     return;
   Closed = true;
   if (Listening) {
+    uv_close(reinterpret_cast<uv_handle_t *>(&Spinner), nullptr);
     uv_close(reinterpret_cast<uv_handle_t *>(&Listener), nullptr);
     ::unlink(Options.SocketPath.c_str());
   }
@@ -126,6 +134,24 @@ void Server::close() {
   // list instead of waiting for it to empty: that would spin forever.
   for (Client *C = Clients; C; C = C->Next)
     C->closeHandles();
+}
+
+void Server::busyPoll() {
+  // With as many compilers as CPUs, one of them almost always has the next
+  // request ready, and spinning would take a CPU away from them.
+  if (Options.BusyPollUs == 0 || Closed || Stats.Open >= OnlineCpus)
+    return;
+  LastAnswerNs = uv_hrtime();
+  // An active idle handle makes each loop iteration poll with a zero
+  // timeout instead of sleeping.
+  if (!uv_is_active(reinterpret_cast<uv_handle_t *>(&Spinner)))
+    uv_idle_start(&Spinner, &Server::onBusyPoll);
+}
+
+void Server::onBusyPoll(uv_idle_t *Idle) {
+  auto *Self = static_cast<Server *>(Idle->data);
+  if (uv_hrtime() - Self->LastAnswerNs > Self->Options.BusyPollUs * 1000ull)
+    uv_idle_stop(Idle);
 }
 
 void Server::onConnection(uv_stream_t *Listener, int Status) {
@@ -337,6 +363,8 @@ void Server::Client::handleHello(const fb::Hello &H) {
   sendBuilt();
   if (!A.Accept)
     drop("handshake refused: " + A.Reason);
+  else
+    Owner->busyPoll();
 }
 
 void Server::Client::handleRequest(const fb::DecisionRequest &R) {
@@ -358,6 +386,7 @@ void Server::Client::handleRequest(const fb::DecisionRequest &R) {
       fb::CreateFrame(Builder, fb::Message::DecisionReply, Reply.Union()),
       fb::FrameIdentifier());
   sendBuilt();
+  Owner->busyPoll();
 }
 
 void Server::Client::sendBuilt() {

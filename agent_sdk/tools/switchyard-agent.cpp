@@ -38,6 +38,7 @@ struct Options {
   bool NoFeatures = false;
   std::string ActionSpaceFile;
   uint64_t HandshakeTimeoutMs = 10000;
+  uint32_t BusyPollUs = 50;
   std::vector<std::string> Command;
 };
 
@@ -48,7 +49,7 @@ void usage(FILE *To) {
       "                        [--seed N] [--log FILE] [--allow-other-users]\n"
       "                        [--handshake-timeout-ms N] [--print-reports]\n"
       "                        [--dump-action-space FILE] [--no-features]\n"
-      "                        [--quiet]\n"
+      "                        [--busy-poll-us N] [--quiet]\n"
       "                        [-- COMMAND ARGS...]\n",
       To);
 }
@@ -93,6 +94,19 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
       if (!Value(V))
         return false;
       O.HandshakeTimeoutMs = std::strtoull(V.c_str(), nullptr, 0);
+    } else if (Is("--busy-poll-us")) {
+      if (!Value(V))
+        return false;
+      char *End = nullptr;
+      unsigned long Us = std::strtoul(V.c_str(), &End, 10);
+      if (V.empty() || *End || Us > 10000) {
+        std::fprintf(stderr,
+                     "switchyard-agent: --busy-poll-us: '%s' is not a number "
+                     "of microseconds in [0, 10000]\n",
+                     V.c_str());
+        return false;
+      }
+      O.BusyPollUs = static_cast<uint32_t>(Us);
     } else if (A == "--allow-other-users") {
       O.AllowOtherUsers = true;
     } else if (Is("--dump-action-space")) {
@@ -306,6 +320,7 @@ int main(int Argc, char **Argv) {
   SO.AllowOtherUsers = O.AllowOtherUsers;
   SO.NoFeatures = O.NoFeatures;
   SO.HandshakeTimeoutMs = O.HandshakeTimeoutMs;
+  SO.BusyPollUs = O.BusyPollUs;
   SO.Log = [](const std::string &Line) {
     std::fprintf(stderr, "switchyard-agent: %s\n", Line.c_str());
   };

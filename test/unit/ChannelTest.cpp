@@ -133,6 +133,56 @@ TEST(Channel, ReceiveTimesOutOnSilentListener) {
   ::close(Listener);
 }
 
+TEST(Channel, SpinningReceiveStillEndsAtTheDeadline) {
+  int Fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, Fds), 0);
+  ASSERT_EQ(::fcntl(Fds[0], F_SETFL, O_NONBLOCK), 0);
+  Channel C(Fds[0]);
+  // A spin limit longer than the deadline: the deadline wins.
+  C.setSpinLimit(std::chrono::microseconds(10000));
+  std::string Err;
+  const auto Timeout = 3ms;
+  Clock::time_point Start = Clock::now();
+  EXPECT_EQ(C.receive(Start + Timeout, Err), nullptr);
+  auto Took = Clock::now() - Start;
+  EXPECT_NE(Err.find("timed out"), std::string::npos) << Err;
+  EXPECT_GE(Took, Timeout);
+  EXPECT_LT(Took, Timeout + Slack);
+  ::close(Fds[1]);
+}
+
+TEST(Channel, SpinningReceiveWaitsForASlowPeer) {
+  int Fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, Fds), 0);
+  ASSERT_EQ(::fcntl(Fds[0], F_SETFL, O_NONBLOCK), 0);
+  Channel C(Fds[0]);
+  C.setSpinLimit(std::chrono::microseconds(50));
+  std::vector<uint8_t> Wire = framedHello();
+  // Three answers: two slower than the spin limit (the channel gives up
+  // spinning and sleeps), one written in pieces, each one complete.
+  std::thread Writer([&] {
+    for (int Round = 0; Round < 3; ++Round) {
+      std::this_thread::sleep_for(20ms);
+      if (Round < 2) {
+        writeAll(Fds[1], Wire.data(), Wire.size());
+        continue;
+      }
+      for (size_t I = 0; I < Wire.size(); I += 5) {
+        writeAll(Fds[1], &Wire[I], std::min<size_t>(5, Wire.size() - I));
+        std::this_thread::sleep_for(100us);
+      }
+    }
+  });
+  for (int Round = 0; Round < 3; ++Round) {
+    std::string Err;
+    const fb::Frame *F = C.receive(after(5000ms), Err);
+    ASSERT_NE(F, nullptr) << "answer " << Round << ": " << Err;
+    EXPECT_EQ(F->message_type(), fb::Message::Hello);
+  }
+  Writer.join();
+  ::close(Fds[1]);
+}
+
 TEST(Channel, ConnectTimesOutOnFullBacklog) {
   TempDir Dir;
   std::string Path = Dir.file("full.sock");
