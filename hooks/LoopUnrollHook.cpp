@@ -4,20 +4,59 @@
 
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/IR/Constants.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/LoopUtils.h"
+
+#include <algorithm>
 
 using namespace llvm;
 
 namespace switchyard {
 
-ArrayRef<OptionSpec> LoopUnrollHook::legalAnswers() {
-  static const OptionSpec Answers[] = {
-      {"auto", {}},
-      {"none", {}},
-      {"full", {}},
-      {"partial", {{"count", 2, MaxCount, false}}},
-      {"runtime", {{"count", 2, MaxCount, false}}}};
-  return Answers;
+std::array<OptionSpec, 5> LoopUnrollHook::legalAnswers(uint64_t Size) {
+  int64_t Max = std::clamp<int64_t>(
+      static_cast<int64_t>(SizeBudget / std::max<uint64_t>(Size, 1)), 2,
+      MaxCount);
+  return {OptionSpec{"auto", {}},
+          OptionSpec{"none", {}},
+          OptionSpec{"full", {}},
+          OptionSpec{"partial", {{"count", 2, Max, false}}},
+          OptionSpec{"runtime", {{"count", 2, Max, false}}}};
+}
+
+/// The copies of \p L its unroll metadata asks for: 1 when it asks for none.
+static uint64_t requestedCopies(const Loop &L, ScalarEvolution &SE) {
+  MDNode *LoopID = L.getLoopID();
+  if (!LoopID)
+    return 1;
+  if (findOptionMDForLoopID(LoopID, "llvm.loop.unroll.disable"))
+    return 1;
+  if (MDNode *Count = findOptionMDForLoopID(LoopID, "llvm.loop.unroll.count"))
+    if (Count->getNumOperands() == 2)
+      if (auto *C = mdconst::dyn_extract<ConstantInt>(Count->getOperand(1)))
+        return std::max<uint64_t>(C->getZExtValue(), 1);
+  if (findOptionMDForLoopID(LoopID, "llvm.loop.unroll.full"))
+    return std::max(SE.getSmallConstantTripCount(&L), 1u);
+  return 1;
+}
+
+uint64_t LoopUnrollHook::unrolledSize(const Loop &L, ScalarEvolution &SE) {
+  uint64_t Own = 0;
+  for (const BasicBlock *BB : L.blocks())
+    Own += BB->size();
+  uint64_t Size = Own;
+  for (const Loop *Inner : L.getSubLoops()) {
+    uint64_t Plain = 0;
+    for (const BasicBlock *BB : Inner->blocks())
+      Plain += BB->size();
+    // Saturating: a size past the budget is as good as infinite.
+    uint64_t Grown = std::min<uint64_t>(
+        unrolledSize(*Inner, SE) * requestedCopies(*Inner, SE),
+        uint64_t(1) << 40);
+    Size = Size - Plain + Grown;
+  }
+  return Size;
 }
 
 bool LoopUnrollHook::decide(Loop &L, unsigned PreorderIndex,
@@ -32,11 +71,13 @@ bool LoopUnrollHook::decide(Loop &L, unsigned PreorderIndex,
     return false;
 
   unsigned TripCount = SE.getSmallConstantTripCount(&L);
+  uint64_t Size = unrolledSize(L, SE);
+  std::array<OptionSpec, 5> Legal = legalAnswers(Size);
   DecisionRequest R;
   R.Kind = DecisionKind::LoopUnroll;
   fillLoopContext(R, Site, "LoopUnrollPass");
   R.Context.PassArg = "loop-unroll";
-  R.Legal = legalAnswers();
+  R.Legal = Legal;
   Advice A = S.decide(R, &F);
   const Choice &C = A.choice();
   if (C.Option == Full && (TripCount == 0 || TripCount > MaxFullTripCount)) {
@@ -44,6 +85,19 @@ bool LoopUnrollHook::decide(Loop &L, unsigned PreorderIndex,
                       Twine(MaxFullTripCount) + "; loop '" + Site.Name +
                       "' has " +
                       (TripCount ? Twine(TripCount) : Twine("none")));
+    return false;
+  }
+  // A count within [2, 64] can still be too much for a big loop body: the
+  // legal range sent with the request says how much; a loop too big for
+  // even 2 copies (or for `full`) keeps LLVM's own choice.
+  uint64_t Copies = C.Option == Full                               ? TripCount
+                    : C.Option == Partial || C.Option == Runtime ? C.Params[0]
+                                                                   : 1;
+  if (Copies > 1 && Size * Copies > SizeBudget) {
+    A.recordUnapplied("unrolling loop '" + Site.Name + "' " + Twine(Copies) +
+                      " times would make about " + Twine(Size * Copies) +
+                      " instructions, more than the budget of " +
+                      Twine(SizeBudget));
     return false;
   }
   switch (C.Option) {

@@ -8,6 +8,8 @@
 #include "llvm/Analysis/LoopAnalysisManager.h"
 #include "llvm/Transforms/Scalar/LoopPassManager.h"
 
+#include <array>
+
 namespace switchyard {
 
 /// Asks once per loop, before the full unroller runs (LLVM's late loop
@@ -20,8 +22,21 @@ public:
   static constexpr int64_t MaxCount = 64;
   /// Full unrolling needs a constant trip count no larger than this.
   static constexpr unsigned MaxFullTripCount = 1024;
+  /// A loop may grow to at most this many instructions by unrolling,
+  /// counting the copies its inner loops were already asked for: LLVM's own
+  /// bound for `#pragma unroll` (-pragma-unroll-threshold). Without it, two
+  /// legal counts on a loop nest (57 × 51) made a 0.7 s compile take
+  /// minutes.
+  static constexpr uint64_t SizeBudget = 16 * 1024;
 
-  static llvm::ArrayRef<OptionSpec> legalAnswers();
+  /// The legal answers for a loop of \p Size instructions (inner loops'
+  /// unrolling counted): `count` at most min(MaxCount, SizeBudget / Size),
+  /// and at least 2.
+  static std::array<OptionSpec, 5> legalAnswers(uint64_t Size);
+
+  /// \p L's instructions, each inner loop's counted once per copy its
+  /// unroll metadata asks for.
+  static uint64_t unrolledSize(const llvm::Loop &L, llvm::ScalarEvolution &SE);
 
   explicit LoopUnrollHook(SessionManager &Sessions) : Sessions(Sessions) {}
 
