@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= 2
 
-.PHONY: all deps configure build test demo bench asan fuzz clean
+.PHONY: all deps configure build test demo demo-gate bench asan fuzz clean
 
 all: build
 
@@ -20,7 +20,13 @@ build: configure
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+# The researcher's main job: a short random search for pass orders from
+# Python over part of the bundled suite, validated (under 3 minutes).
 demo: build
+	@scripts/research_demo.sh $(BUILD)
+
+# One clang build under a running agent: decisions per kind, IR and .text.
+demo-gate: build
 	@scripts/demo.sh $(BUILD)
 
 bench: build

@@ -13,6 +13,8 @@ packages=(
   cmake ninja-build make g++ pkg-config libgtest-dev
   # Python SDK (Debian's interpreter, /usr/bin/python3).
   python3 python3-flatbuffers python3-numpy python3-pytest
+  # --plot in the Python runner.
+  python3-matplotlib
 )
 
 missing=()
