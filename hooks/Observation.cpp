@@ -218,7 +218,10 @@ Observation observe(const Module &M, uint32_t Mask) {
   }
   if (Wants(OM::Bitcode)) {
     raw_svector_ostream OS(O.Bitcode);
-    WriteBitcodeToFile(M, OS);
+    // With the use-list order, as opt writes bitcode: a search that goes on
+    // from this bitcode with plain opt then sees exactly the live module
+    // (some passes' results depend on the order of a value's uses).
+    WriteBitcodeToFile(M, OS, /*ShouldPreserveUseListOrder=*/true);
   }
   return O;
 }

@@ -114,3 +114,40 @@ def test_logs_match_switchyard_agent(opt, plugin, cxx_agent, sock_path,
         logs.append(re.sub(r'"pid":\d+', '"pid":0', log.read_text()))
     assert '"ir_hash":' in logs[0] and '"bitcode_bytes":' in logs[0]
     assert logs[0] == logs[1]
+
+
+class BitcodeAfterTwo(switchyard.Agent):
+    """sroa, gvn, then stop, asking for the module's bitcode after gvn."""
+
+    def __init__(self):
+        self.observed = []
+
+    def decide(self, request):
+        if request.observation is not None and request.observation.bitcode:
+            self.observed.append(request.observation.bitcode)
+        if request.index == 0:
+            return Answer.choose("sroa")
+        if request.index == 1:
+            return Answer.choose("gvn", observe="bitcode")
+        return Answer.choose("stop")
+
+
+def test_bitcode_observation_is_what_plain_opt_writes(opt, plugin, sock_path,
+                                                      tmp_path):
+    """The bitcode an agent observes is byte for byte what plain opt writes
+    for the same passes, use-list order included, so a search can go on
+    from it with stock tools."""
+    src = os.path.join(SOURCE_ROOT, "examples", "demo", "demo.c")
+    ll = tmp_path / "demo.ll"
+    subprocess.run([os.environ.get("CLANG", "clang-22"), "-O2", "-Xclang",
+                    "-disable-llvm-passes", "-S", "-emit-llvm", src, "-o",
+                    str(ll)], check=True)
+    agent = BitcodeAfterTwo()
+    with served(sock_path, agent):
+        run_opt(opt, plugin, ["-passes=switchyard-pipeline",
+                              "-disable-output", str(ll)], sock_path)
+    plain = tmp_path / "plain.bc"
+    subprocess.run([opt, "-passes=function(sroa),function(gvn)", str(ll),
+                    "-o", str(plain)], check=True)
+    assert len(agent.observed) == 1
+    assert agent.observed[0] == plain.read_bytes()
