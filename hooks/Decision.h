@@ -22,6 +22,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -222,6 +223,21 @@ public:
 
   llvm::Module &module() { return M; }
   uint64_t instCountBefore() const { return InstCountBefore; }
+
+  /// Instructions the agent's answers may still add to the module where
+  /// they differ from the compiler's (an inline `yes`, an unroll count):
+  /// in all, as many as the module had when the session began, and at
+  /// least GrowthFloor. Like MLGO's stop at twice the module's size, it
+  /// bounds what a legal but reckless agent can do to compile time; the
+  /// compiler's own choices cost nothing from it.
+  uint64_t growthLeft() const {
+    return GrowthSpent >= growthBudget() ? 0 : growthBudget() - GrowthSpent;
+  }
+  uint64_t growthBudget() const {
+    return std::max<uint64_t>(InstCountBefore, GrowthFloor);
+  }
+  void spendGrowth(uint64_t Insts) { GrowthSpent += Insts; }
+  static constexpr uint64_t GrowthFloor = 16 * 1024;
   void setInstCountAfter(uint64_t N) { InstCountAfter = N; }
 
   /// Sends the end-of-module report and ends the conversation.
@@ -248,6 +264,7 @@ private:
   std::string FirstError;
   uint64_t InstCountBefore = 0;
   uint64_t InstCountAfter = 0;
+  uint64_t GrowthSpent = 0;
 };
 
 /// One decision's answer. It knows the compiler's default and must be

@@ -296,6 +296,22 @@ SwitchyardInlineAdvisor::getAdviceImpl(CallBase &CB) {
     A.recordApplied(What);
     return DA;
   }
+  if (AgentYes) {
+    // A `yes` the cost model would not give copies the callee into the
+    // caller: it spends from the module's growth budget.
+    uint64_t Size = countInstructions(*Callee);
+    if (Size > S.growthLeft()) {
+      A.recordUnapplied("inlining '" + Callee->getName() + "' (" +
+                        Twine(Size) + " instructions) into '" +
+                        Caller.getName() +
+                        "' would pass what the agent's answers may add to "
+                        "this module (" +
+                        Twine(S.growthLeft()) + " more of " +
+                        Twine(S.growthBudget()) + ")");
+      return DA;
+    }
+    S.spendGrowth(Size);
+  }
   DA->recordUnattemptedInlining();
   return std::make_unique<SwitchyardInlineAdvice>(this, CB, ORE, AgentYes,
                                                   std::move(A), What);

@@ -14,10 +14,12 @@ using namespace llvm;
 
 namespace switchyard {
 
-std::array<OptionSpec, 5> LoopUnrollHook::legalAnswers(uint64_t Size) {
-  int64_t Max = std::clamp<int64_t>(
-      static_cast<int64_t>(SizeBudget / std::max<uint64_t>(Size, 1)), 2,
-      MaxCount);
+std::array<OptionSpec, 5> LoopUnrollHook::legalAnswers(uint64_t Size,
+                                                       uint64_t GrowthLeft) {
+  Size = std::max<uint64_t>(Size, 1);
+  uint64_t Fit = std::min(SizeBudget / Size, 1 + GrowthLeft / Size);
+  int64_t Max = static_cast<int64_t>(
+      std::clamp<uint64_t>(Fit, 2, static_cast<uint64_t>(MaxCount)));
   return {OptionSpec{"auto", {}},
           OptionSpec{"none", {}},
           OptionSpec{"full", {}},
@@ -72,7 +74,7 @@ bool LoopUnrollHook::decide(Loop &L, unsigned PreorderIndex,
 
   unsigned TripCount = SE.getSmallConstantTripCount(&L);
   uint64_t Size = unrolledSize(L, SE);
-  std::array<OptionSpec, 5> Legal = legalAnswers(Size);
+  std::array<OptionSpec, 5> Legal = legalAnswers(Size, S.growthLeft());
   DecisionRequest R;
   R.Kind = DecisionKind::LoopUnroll;
   fillLoopContext(R, Site, "LoopUnrollPass");
@@ -100,6 +102,16 @@ bool LoopUnrollHook::decide(Loop &L, unsigned PreorderIndex,
                       Twine(SizeBudget));
     return false;
   }
+  if (Copies > 1 && Size * (Copies - 1) > S.growthLeft()) {
+    A.recordUnapplied("unrolling loop '" + Site.Name + "' " + Twine(Copies) +
+                      " times would add about " + Twine(Size * (Copies - 1)) +
+                      " instructions; the agent's answers may add " +
+                      Twine(S.growthLeft()) + " more to this module (" +
+                      Twine(S.growthBudget()) + " in all)");
+    return false;
+  }
+  if (Copies > 1)
+    S.spendGrowth(Size * (Copies - 1));
   switch (C.Option) {
   case Auto:
     break;

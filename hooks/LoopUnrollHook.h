@@ -30,9 +30,11 @@ public:
   static constexpr uint64_t SizeBudget = 16 * 1024;
 
   /// The legal answers for a loop of \p Size instructions (inner loops'
-  /// unrolling counted): `count` at most min(MaxCount, SizeBudget / Size),
-  /// and at least 2.
-  static std::array<OptionSpec, 5> legalAnswers(uint64_t Size);
+  /// unrolling counted) when the agent may add \p GrowthLeft more to the
+  /// module: `count` at most min(MaxCount, SizeBudget / Size,
+  /// 1 + GrowthLeft / Size), and at least 2.
+  static std::array<OptionSpec, 5> legalAnswers(uint64_t Size,
+                                                uint64_t GrowthLeft);
 
   /// \p L's instructions, each inner loop's counted once per copy its
   /// unroll metadata asks for.
