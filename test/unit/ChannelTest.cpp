@@ -28,6 +28,25 @@ std::vector<uint8_t> framedHello() {
   return Out;
 }
 
+/// A connected pair; Fds[0], the channel's end, non-blocking as connect()
+/// leaves it.
+void channelPair(int Fds[2]) {
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, Fds), 0);
+  ASSERT_EQ(::fcntl(Fds[0], F_SETFL, O_NONBLOCK), 0);
+}
+
+/// receive() on a silent peer fails with a timeout, not before \p Timeout
+/// and not much after.
+void expectReceiveTimesOut(Channel &C, std::chrono::milliseconds Timeout) {
+  std::string Err;
+  Clock::time_point Start = Clock::now();
+  EXPECT_EQ(C.receive(Start + Timeout, Err), nullptr);
+  auto Took = Clock::now() - Start;
+  EXPECT_NE(Err.find("timed out"), std::string::npos) << Err;
+  EXPECT_GE(Took, Timeout);
+  EXPECT_LT(Took, Timeout + Slack);
+}
+
 int acceptOne(int ListenFd) {
   int Fd = ::accept4(ListenFd, nullptr, nullptr, SOCK_CLOEXEC);
   EXPECT_GE(Fd, 0) << std::strerror(errno);
@@ -123,38 +142,23 @@ TEST(Channel, ReceiveTimesOutOnSilentListener) {
   std::string Err;
   ASSERT_TRUE(C.send(Hello.data(), Hello.size(), after(1000ms), Err)) << Err;
 
-  const auto Timeout = 300ms;
-  Clock::time_point Start = Clock::now();
-  EXPECT_EQ(C.receive(Start + Timeout, Err), nullptr);
-  auto Took = Clock::now() - Start;
-  EXPECT_NE(Err.find("timed out"), std::string::npos) << Err;
-  EXPECT_GE(Took, Timeout);
-  EXPECT_LT(Took, Timeout + Slack);
+  expectReceiveTimesOut(C, 300ms);
   ::close(Listener);
 }
 
 TEST(Channel, SpinningReceiveStillEndsAtTheDeadline) {
   int Fds[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, Fds), 0);
-  ASSERT_EQ(::fcntl(Fds[0], F_SETFL, O_NONBLOCK), 0);
+  ASSERT_NO_FATAL_FAILURE(channelPair(Fds));
   Channel C(Fds[0]);
   // A spin limit longer than the deadline: the deadline wins.
   C.setSpinLimit(std::chrono::microseconds(10000));
-  std::string Err;
-  const auto Timeout = 3ms;
-  Clock::time_point Start = Clock::now();
-  EXPECT_EQ(C.receive(Start + Timeout, Err), nullptr);
-  auto Took = Clock::now() - Start;
-  EXPECT_NE(Err.find("timed out"), std::string::npos) << Err;
-  EXPECT_GE(Took, Timeout);
-  EXPECT_LT(Took, Timeout + Slack);
+  expectReceiveTimesOut(C, 3ms);
   ::close(Fds[1]);
 }
 
 TEST(Channel, SpinningReceiveWaitsForASlowPeer) {
   int Fds[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, Fds), 0);
-  ASSERT_EQ(::fcntl(Fds[0], F_SETFL, O_NONBLOCK), 0);
+  ASSERT_NO_FATAL_FAILURE(channelPair(Fds));
   Channel C(Fds[0]);
   C.setSpinLimit(std::chrono::microseconds(50));
   std::vector<uint8_t> Wire = framedHello();
@@ -266,8 +270,7 @@ TEST(Channel, PeerClosingBetweenFramesIsAnError) {
 
 TEST(Channel, ReceivesFrameWrittenInPieces) {
   int Fds[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, Fds), 0);
-  ASSERT_EQ(::fcntl(Fds[0], F_SETFL, O_NONBLOCK), 0);
+  ASSERT_NO_FATAL_FAILURE(channelPair(Fds));
   Channel C(Fds[0]);
   std::vector<uint8_t> Wire = framedHello();
   std::thread Writer([&] {
@@ -286,8 +289,7 @@ TEST(Channel, ReceivesFrameWrittenInPieces) {
 
 TEST(Channel, OversizedFrameFromPeerIsRefused) {
   int Fds[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, Fds), 0);
-  ASSERT_EQ(::fcntl(Fds[0], F_SETFL, O_NONBLOCK), 0);
+  ASSERT_NO_FATAL_FAILURE(channelPair(Fds));
   Channel C(Fds[0], /*MaxFrame=*/64);
   std::vector<uint8_t> Wire = framedHello();
   ASSERT_GT(Wire.size(), 64u + FrameHeaderSize);
@@ -328,8 +330,7 @@ TEST(Channel, SendAndReceiveNeedAConnection) {
 
 TEST(Channel, SendToClosedPeerFailsWithoutSigpipe) {
   int Fds[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, Fds), 0);
-  ASSERT_EQ(::fcntl(Fds[0], F_SETFL, O_NONBLOCK), 0);
+  ASSERT_NO_FATAL_FAILURE(channelPair(Fds));
   ::close(Fds[1]);
   Channel C(Fds[0]);
   // SIGPIPE is ignored in this binary; check the call itself asks for none.
