@@ -15,25 +15,15 @@ ArrayRef<OptionSpec> LicmHook::legalAnswers() {
 }
 
 bool LicmHook::decide(Loop &L, unsigned PreorderIndex, ScalarEvolution &SE) {
-  Function &F = *L.getHeader()->getParent();
-  Module &M = *F.getParent();
-  Session &S = Sessions.sessionFor(M);
-  if (!S.wants(DecisionKind::Licm, "LICMPass", F.getName()))
+  LoopQuestion Q(Sessions, Memo, L, PreorderIndex, SE, DecisionKind::Licm,
+                 "LICMPass", "licm");
+  if (!Q)
     return false;
-  LoopSite Site = describeLoop(L, PreorderIndex, &SE);
-  if (!Memo.firstVisit(M, Site.SiteId))
-    return false;
-
-  DecisionRequest R;
-  R.Kind = DecisionKind::Licm;
-  fillLoopContext(R, Site, "LICMPass");
-  R.Context.PassArg = "licm";
-  R.Legal = legalAnswers();
-  Advice A = S.decide(R, &F);
+  Advice A = Q.ask(legalAnswers());
   bool Off = A.choice().Option == Disable;
   if (Off)
     setLoopAttribute(L, "llvm.licm.disable");
-  A.recordApplied("of loop '" + Site.Name + "'");
+  A.recordApplied("of loop '" + Q.site().Name + "'");
   return Off;
 }
 

@@ -19,22 +19,12 @@ bool LoopDistributeHook::decide(Loop &L, unsigned PreorderIndex,
                                 ScalarEvolution &SE) {
   if (!L.isInnermost())
     return false;
-  Function &F = *L.getHeader()->getParent();
-  Module &M = *F.getParent();
-  Session &S = Sessions.sessionFor(M);
-  if (!S.wants(DecisionKind::LoopDistribute, "LoopDistributePass",
-               F.getName()))
+  LoopQuestion Q(Sessions, Memo, L, PreorderIndex, SE,
+                 DecisionKind::LoopDistribute, "LoopDistributePass",
+                 "loop-distribute");
+  if (!Q)
     return false;
-  LoopSite Site = describeLoop(L, PreorderIndex, &SE);
-  if (!Memo.firstVisit(M, Site.SiteId))
-    return false;
-
-  DecisionRequest R;
-  R.Kind = DecisionKind::LoopDistribute;
-  fillLoopContext(R, Site, "LoopDistributePass");
-  R.Context.PassArg = "loop-distribute";
-  R.Legal = legalAnswers();
-  Advice A = S.decide(R, &F);
+  Advice A = Q.ask(legalAnswers());
   switch (A.choice().Option) {
   case Auto:
     break;
@@ -46,7 +36,7 @@ bool LoopDistributeHook::decide(Loop &L, unsigned PreorderIndex,
     break;
   }
   bool Changed = A.choice().Option != Auto;
-  A.recordApplied("of loop '" + Site.Name + "'");
+  A.recordApplied("of loop '" + Q.site().Name + "'");
   return Changed;
 }
 

@@ -132,16 +132,36 @@ bool SiteMemo::firstVisit(const Module &M, uint64_t SiteId) {
   return Seen.insert(SiteId).second;
 }
 
-void fillLoopContext(DecisionRequest &R, const LoopSite &Site, StringRef Pass) {
-  const Function &F = *Site.L->getHeader()->getParent();
-  R.Context.Module = F.getParent()->getModuleIdentifier();
-  R.Context.Function = F.getName();
-  R.Context.Pass = Pass;
-  R.Context.Unit = fb::UnitKind::Loop;
-  R.Context.UnitName = Site.Name;
-  R.Context.SiteId = Site.SiteId;
-  R.FeatureNames = loopFeatureNames();
-  R.FeatureValues = Site.Features;
+LoopQuestion::LoopQuestion(SessionManager &Sessions, SiteMemo &Memo, Loop &L,
+                           unsigned PreorderIndex, ScalarEvolution &SE,
+                           DecisionKind Kind, StringRef Pass,
+                           StringRef PassArg) {
+  const Function &Fn = *L.getHeader()->getParent();
+  const Module &M = *Fn.getParent();
+  S = &Sessions.sessionFor(*L.getHeader()->getModule());
+  if (!S->wants(Kind, Pass, Fn.getName()))
+    return;
+  Site = describeLoop(L, PreorderIndex, &SE);
+  if (!Memo.firstVisit(M, Site.SiteId))
+    return;
+  Asking = true;
+  F = &Fn;
+  Request.Kind = Kind;
+  Request.Context.Module = M.getModuleIdentifier();
+  Request.Context.Function = Fn.getName();
+  Request.Context.Pass = Pass;
+  Request.Context.PassArg = PassArg;
+  Request.Context.Unit = fb::UnitKind::Loop;
+  Request.Context.UnitName = Site.Name;
+  Request.Context.SiteId = Site.SiteId;
+  Request.FeatureNames = loopFeatureNames();
+  Request.FeatureValues = Site.Features;
+}
+
+Advice LoopQuestion::ask(ArrayRef<OptionSpec> Legal) {
+  assert(Asking && "nothing to ask");
+  Request.Legal = Legal;
+  return S->decide(Request, F);
 }
 
 } // namespace switchyard

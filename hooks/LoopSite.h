@@ -86,9 +86,36 @@ private:
   HookT &Hook;
 };
 
-/// Fills the context of a loop decision.
-void fillLoopContext(DecisionRequest &R, const LoopSite &Site,
-                     llvm::StringRef Pass);
+/// One loop decision about to be asked, with what every loop kind does
+/// first: find the module's session, skip a kind, pass or function the
+/// agent did not subscribe to, describe the loop, and skip a site already
+/// asked about in this module. Built in place: the request refers to the
+/// site's name.
+class LoopQuestion {
+public:
+  LoopQuestion(SessionManager &Sessions, SiteMemo &Memo, llvm::Loop &L,
+               unsigned PreorderIndex, llvm::ScalarEvolution &SE,
+               DecisionKind Kind, llvm::StringRef Pass,
+               llvm::StringRef PassArg);
+  LoopQuestion(const LoopQuestion &) = delete;
+  LoopQuestion &operator=(const LoopQuestion &) = delete;
+
+  /// False when there is nothing to ask.
+  explicit operator bool() const { return Asking; }
+
+  /// Asks the agent, with \p Legal as the legal answers.
+  Advice ask(llvm::ArrayRef<OptionSpec> Legal);
+
+  Session &session() { return *S; }
+  const LoopSite &site() const { return Site; }
+
+private:
+  Session *S = nullptr;
+  const llvm::Function *F = nullptr;
+  LoopSite Site;
+  DecisionRequest Request;
+  bool Asking = false;
+};
 
 } // namespace switchyard
 

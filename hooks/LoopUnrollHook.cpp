@@ -63,24 +63,16 @@ uint64_t LoopUnrollHook::unrolledSize(const Loop &L, ScalarEvolution &SE) {
 
 bool LoopUnrollHook::decide(Loop &L, unsigned PreorderIndex,
                             ScalarEvolution &SE) {
-  Function &F = *L.getHeader()->getParent();
-  Module &M = *F.getParent();
-  Session &S = Sessions.sessionFor(M);
-  if (!S.wants(DecisionKind::LoopUnroll, "LoopUnrollPass", F.getName()))
+  LoopQuestion Q(Sessions, Memo, L, PreorderIndex, SE,
+                 DecisionKind::LoopUnroll, "LoopUnrollPass", "loop-unroll");
+  if (!Q)
     return false;
-  LoopSite Site = describeLoop(L, PreorderIndex, &SE);
-  if (!Memo.firstVisit(M, Site.SiteId))
-    return false;
-
+  Session &S = Q.session();
+  const LoopSite &Site = Q.site();
   unsigned TripCount = SE.getSmallConstantTripCount(&L);
   uint64_t Size = unrolledSize(L, SE);
   std::array<OptionSpec, 5> Legal = legalAnswers(Size, S.growthLeft());
-  DecisionRequest R;
-  R.Kind = DecisionKind::LoopUnroll;
-  fillLoopContext(R, Site, "LoopUnrollPass");
-  R.Context.PassArg = "loop-unroll";
-  R.Legal = Legal;
-  Advice A = S.decide(R, &F);
+  Advice A = Q.ask(Legal);
   const Choice &C = A.choice();
   if (C.Option == Full && (TripCount == 0 || TripCount > MaxFullTripCount)) {
     A.recordUnapplied("full unrolling needs a constant trip count of at most " +

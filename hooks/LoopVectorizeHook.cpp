@@ -24,21 +24,12 @@ bool LoopVectorizeHook::decide(Loop &L, unsigned PreorderIndex,
   // The vectorizer only looks at innermost loops.
   if (!L.isInnermost())
     return false;
-  Function &F = *L.getHeader()->getParent();
-  Module &M = *F.getParent();
-  Session &S = Sessions.sessionFor(M);
-  if (!S.wants(DecisionKind::LoopVectorize, "LoopVectorizePass", F.getName()))
+  LoopQuestion Q(Sessions, Memo, L, PreorderIndex, SE,
+                 DecisionKind::LoopVectorize, "LoopVectorizePass",
+                 "loop-vectorize");
+  if (!Q)
     return false;
-  LoopSite Site = describeLoop(L, PreorderIndex, &SE);
-  if (!Memo.firstVisit(M, Site.SiteId))
-    return false;
-
-  DecisionRequest R;
-  R.Kind = DecisionKind::LoopVectorize;
-  fillLoopContext(R, Site, "LoopVectorizePass");
-  R.Context.PassArg = "loop-vectorize";
-  R.Legal = legalAnswers();
-  Advice A = S.decide(R, &F);
+  Advice A = Q.ask(legalAnswers());
   const Choice &C = A.choice();
   switch (C.Option) {
   case Auto:
@@ -53,7 +44,7 @@ bool LoopVectorizeHook::decide(Loop &L, unsigned PreorderIndex,
     setLoopAttribute(L, "llvm.loop.interleave.count", C.Params[1]);
     break;
   }
-  A.recordApplied("of loop '" + Site.Name + "'");
+  A.recordApplied("of loop '" + Q.site().Name + "'");
   return C.Option != Auto;
 }
 
