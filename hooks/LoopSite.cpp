@@ -81,7 +81,9 @@ LoopSite describeLoop(Loop &L, unsigned PreorderIndex, ScalarEvolution *SE) {
   return S;
 }
 
-void setLoopAttribute(Loop &L, StringRef Name, std::optional<int> Value) {
+/// Gives \p L a new loop id: its attributes but those in \p Drop, then
+/// \p Add if there is one.
+static void rebuildLoopID(Loop &L, ArrayRef<StringRef> Drop, MDNode *Add) {
   LLVMContext &C = L.getHeader()->getContext();
   SmallVector<Metadata *, 4> Ops;
   Ops.push_back(nullptr); // The loop id refers to itself.
@@ -92,18 +94,29 @@ void setLoopAttribute(Loop &L, StringRef Name, std::optional<int> Value) {
           Attr && Attr->getNumOperands()
               ? dyn_cast<MDString>(Attr->getOperand(0))
               : nullptr;
-      if (AttrName && AttrName->getString() == Name)
+      if (AttrName && is_contained(Drop, AttrName->getString()))
         continue;
       Ops.push_back(ID->getOperand(I));
     }
+  if (Add)
+    Ops.push_back(Add);
+  MDNode *NewID = MDNode::getDistinct(C, Ops);
+  NewID->replaceOperandWith(0, NewID);
+  L.setLoopID(NewID);
+}
+
+void setLoopAttribute(Loop &L, StringRef Name, std::optional<int> Value) {
+  LLVMContext &C = L.getHeader()->getContext();
   SmallVector<Metadata *, 2> Attr = {MDString::get(C, Name)};
   if (Value)
     Attr.push_back(ConstantAsMetadata::get(
         ConstantInt::get(Type::getInt32Ty(C), *Value)));
-  Ops.push_back(MDNode::get(C, Attr));
-  MDNode *NewID = MDNode::getDistinct(C, Ops);
-  NewID->replaceOperandWith(0, NewID);
-  L.setLoopID(NewID);
+  rebuildLoopID(L, {Name}, MDNode::get(C, Attr));
+}
+
+void dropLoopAttributes(Loop &L, ArrayRef<StringRef> Names) {
+  if (L.getLoopID())
+    rebuildLoopID(L, Names, nullptr);
 }
 
 bool visitLoops(Function &F, FunctionAnalysisManager &FAM,

@@ -40,6 +40,9 @@ LoopSite describeLoop(llvm::Loop &L, unsigned PreorderIndex,
 void setLoopAttribute(llvm::Loop &L, llvm::StringRef Name,
                       std::optional<int> Value = std::nullopt);
 
+/// Removes the attributes named \p Names from \p L's loop id.
+void dropLoopAttributes(llvm::Loop &L, llvm::ArrayRef<llvm::StringRef> Names);
+
 /// Calls \p Visit on every loop of \p F in preorder with its index, on
 /// dominator tree, loop info and scalar evolution built privately: the
 /// function analysis manager's caches are left exactly as the host's own

@@ -4,7 +4,9 @@
 
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Transforms/Utils/LoopUtils.h"
 
@@ -63,6 +65,48 @@ uint64_t LoopUnrollHook::unrolledSize(const Loop &L, ScalarEvolution &SE) {
 
 bool LoopUnrollHook::decide(Loop &L, unsigned PreorderIndex,
                             ScalarEvolution &SE) {
+  const Module *M = L.getHeader()->getModule();
+  if (ChargedIn != M) {
+    ChargedIn = M;
+    Charged.clear();
+  }
+  bool Changed = ask(L, PreorderIndex, SE);
+  return chargeInherited(L, SE) || Changed;
+}
+
+bool LoopUnrollHook::chargeInherited(Loop &L, ScalarEvolution &SE) {
+  if (!Charged.insert(L.getHeader()).second)
+    return false;
+  MDNode *ID = L.getLoopID();
+  if (!ID || !findOptionMDForLoopID(ID, AgentMark))
+    return false;
+  uint64_t Copies = requestedCopies(L, SE);
+  if (Copies <= 1)
+    return false;
+  Session &S = Sessions.sessionFor(*L.getHeader()->getModule());
+  uint64_t Size = unrolledSize(L, SE);
+  if (Size * Copies <= SizeBudget && Size * (Copies - 1) <= S.growthLeft()) {
+    S.spendGrowth(Size * (Copies - 1));
+    return false;
+  }
+  dropLoopAttributes(L, {"llvm.loop.unroll.count", "llvm.loop.unroll.full",
+                         "llvm.loop.unroll.runtime.disable", AgentMark});
+  Function &F = *L.getHeader()->getParent();
+  F.getContext().diagnose(
+      OptimizationRemarkMissed("switchyard", "GrowthBudget", L.getStartLoc(),
+                               L.getHeader())
+      << "dropped the agent's unroll of a copy of a loop in '"
+      << F.getName() << "' (" << Twine(Copies).str() << " copies of about "
+      << Twine(Size).str()
+      << " instructions): it would pass what the agent's answers may add to "
+         "this module ("
+      << Twine(S.growthLeft()).str() << " more of "
+      << Twine(S.growthBudget()).str() << ")");
+  return true;
+}
+
+bool LoopUnrollHook::ask(Loop &L, unsigned PreorderIndex,
+                         ScalarEvolution &SE) {
   LoopQuestion Q(Sessions, Memo, L, PreorderIndex, SE,
                  DecisionKind::LoopUnroll, "LoopUnrollPass", "loop-unroll");
   if (!Q)
@@ -102,8 +146,10 @@ bool LoopUnrollHook::decide(Loop &L, unsigned PreorderIndex,
                       Twine(S.growthBudget()) + " in all)");
     return false;
   }
-  if (Copies > 1)
+  if (Copies > 1) {
     S.spendGrowth(Size * (Copies - 1));
+    Charged.insert(L.getHeader());
+  }
   switch (C.Option) {
   case Auto:
     break;
@@ -111,14 +157,19 @@ bool LoopUnrollHook::decide(Loop &L, unsigned PreorderIndex,
     setLoopAttribute(L, "llvm.loop.unroll.disable");
     break;
   case Full:
+    dropLoopAttributes(L, {"llvm.loop.unroll.count"});
     setLoopAttribute(L, "llvm.loop.unroll.full");
+    setLoopAttribute(L, AgentMark);
     break;
   case Partial:
     setLoopAttribute(L, "llvm.loop.unroll.count", C.Params[0]);
     setLoopAttribute(L, "llvm.loop.unroll.runtime.disable");
+    setLoopAttribute(L, AgentMark);
     break;
   case Runtime:
     setLoopAttribute(L, "llvm.loop.unroll.count", C.Params[0]);
+    dropLoopAttributes(L, {"llvm.loop.unroll.runtime.disable"});
+    setLoopAttribute(L, AgentMark);
     break;
   }
   A.recordApplied("of loop '" + Site.Name + "'");

@@ -5,6 +5,8 @@
 
 #include "LoopSite.h"
 
+#include "llvm/ADT/DenseSet.h"
+
 #include "llvm/Analysis/LoopAnalysisManager.h"
 #include "llvm/Transforms/Scalar/LoopPassManager.h"
 
@@ -46,9 +48,23 @@ public:
   bool decide(llvm::Loop &L, unsigned PreorderIndex,
               llvm::ScalarEvolution &SE);
 
+  /// Marks the unroll metadata an agent's answer wrote. It travels with the
+  /// loop when its function is inlined, and each copy is unrolled too.
+  static constexpr const char *AgentMark = "switchyard.unroll";
+
 private:
+  /// Asks the agent about \p L; returns whether its metadata changed.
+  bool ask(llvm::Loop &L, unsigned PreorderIndex, llvm::ScalarEvolution &SE);
+  /// Charges an agent's unroll metadata that \p L inherited (a copy made
+  /// by inlining) to the module's growth budget, once per loop; drops it
+  /// when it does not fit. Returns whether the metadata changed.
+  bool chargeInherited(llvm::Loop &L, llvm::ScalarEvolution &SE);
+
   SessionManager &Sessions;
   SiteMemo Memo;
+  /// Loops (by header) whose unrolling is paid for, in module ChargedIn.
+  llvm::DenseSet<const llvm::BasicBlock *> Charged;
+  const llvm::Module *ChargedIn = nullptr;
 };
 
 /// The loop pass that runs LoopUnrollHook at the late loop optimizations
