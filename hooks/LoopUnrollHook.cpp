@@ -29,8 +29,7 @@ std::array<OptionSpec, 5> LoopUnrollHook::legalAnswers(uint64_t Size,
           OptionSpec{"runtime", {{"count", 2, Max, false}}}};
 }
 
-/// The copies of \p L its unroll metadata asks for: 1 when it asks for none.
-static uint64_t requestedCopies(const Loop &L, ScalarEvolution &SE) {
+uint64_t LoopUnrollHook::requestedCopies(const Loop &L, ScalarEvolution &SE) {
   MDNode *LoopID = L.getLoopID();
   if (!LoopID)
     return 1;

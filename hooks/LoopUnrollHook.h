@@ -38,6 +38,11 @@ public:
   static std::array<OptionSpec, 5> legalAnswers(uint64_t Size,
                                                 uint64_t GrowthLeft);
 
+  /// The copies of \p L its unroll metadata asks for: 1 when it asks for
+  /// none (or disables unrolling).
+  static uint64_t requestedCopies(const llvm::Loop &L,
+                                  llvm::ScalarEvolution &SE);
+
   /// \p L's instructions, each inner loop's counted once per copy its
   /// unroll metadata asks for.
   static uint64_t unrolledSize(const llvm::Loop &L, llvm::ScalarEvolution &SE);
