@@ -61,6 +61,9 @@ ProviderFactory providerFactory(const Config &C) {
 /// instrumentation callbacks own it, so it lives exactly as long as the
 /// host's pipeline and sends the module's report when that ends.
 struct Runtime {
+  /// Module passes running now, nested ones included.
+  unsigned ModulePassDepth = 0;
+
   Runtime(const Config &C, PassBuilder &PB,
           PassInstrumentationCallbacks &PIC)
       : Sessions(providerFactory(C),
@@ -209,9 +212,20 @@ void registerCallbacks(PassBuilder &PB) {
             return false;
           return RT->Gate.shouldRun(PassID, IR);
         });
+  // The module report's instruction count, kept current after each
+  // outermost module pass that changed something (nested module passes,
+  // such as the inliner wrapper's, are covered by their parent): a walk of
+  // the whole module is not free on a large one.
+  PIC->registerBeforeNonSkippedPassCallback([RT](StringRef, Any IR) {
+    if (any_cast<const Module *>(&IR))
+      ++RT->ModulePassDepth;
+  });
   PIC->registerAfterPassCallback(
-      [RT](StringRef, Any IR, const PreservedAnalyses &) {
-        if (const auto *M = any_cast<const Module *>(&IR))
+      [RT](StringRef, Any IR, const PreservedAnalyses &PA) {
+        const auto *M = any_cast<const Module *>(&IR);
+        if (!M || RT->ModulePassDepth == 0)
+          return;
+        if (--RT->ModulePassDepth == 0 && !PA.areAllPreserved())
           RT->Sessions.noteModuleChanged(**M);
       });
   registerSiteHooks(PB, *C, RT);
