@@ -81,6 +81,31 @@ LoopSite describeLoop(Loop &L, unsigned PreorderIndex, ScalarEvolution *SE) {
   return S;
 }
 
+uint64_t loopSize(const Loop &L) {
+  uint64_t Size = 0;
+  for (const BasicBlock *BB : L.blocks())
+    Size += BB->size();
+  return Size;
+}
+
+std::optional<std::string> growLoop(Session &S, uint64_t Size,
+                                    uint64_t Copies, uint64_t Paid,
+                                    const Twine &What) {
+  if (Size * Copies > LoopSizeBudget)
+    return (What + " would make about " + Twine(Size * Copies) +
+            " instructions, more than the budget of " + Twine(LoopSizeBudget))
+        .str();
+  uint64_t Added = Size * (Copies - Paid);
+  if (Added > S.growthLeft())
+    return (What + " would add about " + Twine(Added) +
+            " instructions; the agent's answers may add " +
+            Twine(S.growthLeft()) + " more to this module (" +
+            Twine(S.growthBudget()) + " in all)")
+        .str();
+  S.spendGrowth(Added);
+  return std::nullopt;
+}
+
 /// Gives \p L a new loop id: its attributes but those in \p Drop, then
 /// \p Add if there is one.
 static void rebuildLoopID(Loop &L, ArrayRef<StringRef> Drop, MDNode *Add) {
@@ -150,8 +175,8 @@ LoopQuestion::LoopQuestion(SessionManager &Sessions, SiteMemo &Memo, Loop &L,
                            DecisionKind Kind, StringRef Pass,
                            StringRef PassArg) {
   const Function &Fn = *L.getHeader()->getParent();
-  const Module &M = *Fn.getParent();
-  S = &Sessions.sessionFor(*L.getHeader()->getModule());
+  Module &M = *L.getHeader()->getModule();
+  S = &Sessions.sessionFor(M);
   if (!S->wants(Kind, Pass, Fn.getName()))
     return;
   Site = describeLoop(L, PreorderIndex, &SE);

@@ -35,6 +35,25 @@ llvm::ArrayRef<llvm::StringRef> loopFeatureNames();
 LoopSite describeLoop(llvm::Loop &L, unsigned PreorderIndex,
                       llvm::ScalarEvolution *SE);
 
+/// Instructions in \p L's blocks, its inner loops' included.
+uint64_t loopSize(const llvm::Loop &L);
+
+/// The most instructions a loop may grow to by an agent's unroll or
+/// vectorization answer, counting the copies its inner loops were already
+/// asked for: LLVM's own bound for `#pragma unroll`
+/// (-pragma-unroll-threshold). Without it, two legal counts on a loop nest
+/// (57 × 51) made a 0.7 s compile take minutes.
+constexpr uint64_t LoopSizeBudget = 16 * 1024;
+
+/// Whether \p Copies copies of a loop of \p Size instructions, \p Paid of
+/// them already paid for, fit LoopSizeBudget and what the agent's answers
+/// may still add to the module; if so, spends the growth from \p S and
+/// returns nothing. Otherwise returns why, beginning with \p What
+/// ("unrolling loop 'f:loop0' 4 times").
+std::optional<std::string> growLoop(Session &S, uint64_t Size,
+                                    uint64_t Copies, uint64_t Paid,
+                                    const llvm::Twine &What);
+
 /// Adds `!{!"Name"}` or `!{!"Name", i32 Value}` to \p L's loop id,
 /// replacing an attribute of the same name.
 void setLoopAttribute(llvm::Loop &L, llvm::StringRef Name,

@@ -4,7 +4,6 @@
 
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ScalarEvolution.h"
-#include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/Module.h"
@@ -19,7 +18,7 @@ namespace switchyard {
 std::array<OptionSpec, 5> LoopUnrollHook::legalAnswers(uint64_t Size,
                                                        uint64_t GrowthLeft) {
   Size = std::max<uint64_t>(Size, 1);
-  uint64_t Fit = std::min(SizeBudget / Size, 1 + GrowthLeft / Size);
+  uint64_t Fit = std::min(LoopSizeBudget / Size, 1 + GrowthLeft / Size);
   int64_t Max = static_cast<int64_t>(
       std::clamp<uint64_t>(Fit, 2, static_cast<uint64_t>(MaxCount)));
   return {OptionSpec{"auto", {}},
@@ -45,19 +44,13 @@ uint64_t LoopUnrollHook::requestedCopies(const Loop &L, ScalarEvolution &SE) {
 }
 
 uint64_t LoopUnrollHook::unrolledSize(const Loop &L, ScalarEvolution &SE) {
-  uint64_t Own = 0;
-  for (const BasicBlock *BB : L.blocks())
-    Own += BB->size();
-  uint64_t Size = Own;
+  uint64_t Size = loopSize(L);
   for (const Loop *Inner : L.getSubLoops()) {
-    uint64_t Plain = 0;
-    for (const BasicBlock *BB : Inner->blocks())
-      Plain += BB->size();
     // Saturating: a size past the budget is as good as infinite.
     uint64_t Grown = std::min<uint64_t>(
         unrolledSize(*Inner, SE) * requestedCopies(*Inner, SE),
         uint64_t(1) << 40);
-    Size = Size - Plain + Grown;
+    Size = Size - loopSize(*Inner) + Grown;
   }
   return Size;
 }
@@ -84,10 +77,8 @@ bool LoopUnrollHook::chargeInherited(Loop &L, ScalarEvolution &SE) {
     return false;
   Session &S = Sessions.sessionFor(*L.getHeader()->getModule());
   uint64_t Size = unrolledSize(L, SE);
-  if (Size * Copies <= SizeBudget && Size * (Copies - 1) <= S.growthLeft()) {
-    S.spendGrowth(Size * (Copies - 1));
+  if (!growLoop(S, Size, Copies, /*Paid=*/1, "unrolling a copy"))
     return false;
-  }
   dropLoopAttributes(L, {"llvm.loop.unroll.count", "llvm.loop.unroll.full",
                          "llvm.loop.unroll.runtime.disable", AgentMark});
   Function &F = *L.getHeader()->getParent();
@@ -130,23 +121,14 @@ bool LoopUnrollHook::ask(Loop &L, unsigned PreorderIndex,
   uint64_t Copies = C.Option == Full                               ? TripCount
                     : C.Option == Partial || C.Option == Runtime ? C.Params[0]
                                                                    : 1;
-  if (Copies > 1 && Size * Copies > SizeBudget) {
-    A.recordUnapplied("unrolling loop '" + Site.Name + "' " + Twine(Copies) +
-                      " times would make about " + Twine(Size * Copies) +
-                      " instructions, more than the budget of " +
-                      Twine(SizeBudget));
-    return false;
-  }
-  if (Copies > 1 && Size * (Copies - 1) > S.growthLeft()) {
-    A.recordUnapplied("unrolling loop '" + Site.Name + "' " + Twine(Copies) +
-                      " times would add about " + Twine(Size * (Copies - 1)) +
-                      " instructions; the agent's answers may add " +
-                      Twine(S.growthLeft()) + " more to this module (" +
-                      Twine(S.growthBudget()) + " in all)");
-    return false;
-  }
   if (Copies > 1) {
-    S.spendGrowth(Size * (Copies - 1));
+    if (std::optional<std::string> Why =
+            growLoop(S, Size, Copies, /*Paid=*/1,
+                     "unrolling loop '" + Site.Name + "' " + Twine(Copies) +
+                         " times")) {
+      A.recordUnapplied(*Why);
+      return false;
+    }
     Charged.insert(L.getHeader());
   }
   switch (C.Option) {

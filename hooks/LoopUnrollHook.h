@@ -24,16 +24,9 @@ public:
   static constexpr int64_t MaxCount = 64;
   /// Full unrolling needs a constant trip count no larger than this.
   static constexpr unsigned MaxFullTripCount = 1024;
-  /// A loop may grow to at most this many instructions by unrolling,
-  /// counting the copies its inner loops were already asked for: LLVM's own
-  /// bound for `#pragma unroll` (-pragma-unroll-threshold). Without it, two
-  /// legal counts on a loop nest (57 × 51) made a 0.7 s compile take
-  /// minutes.
-  static constexpr uint64_t SizeBudget = 16 * 1024;
-
   /// The legal answers for a loop of \p Size instructions (inner loops'
   /// unrolling counted) when the agent may add \p GrowthLeft more to the
-  /// module: `count` at most min(MaxCount, SizeBudget / Size,
+  /// module: `count` at most min(MaxCount, LoopSizeBudget / Size,
   /// 1 + GrowthLeft / Size), and at least 2.
   static std::array<OptionSpec, 5> legalAnswers(uint64_t Size,
                                                 uint64_t GrowthLeft);
