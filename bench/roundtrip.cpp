@@ -93,10 +93,14 @@ Options parseArgs(int Argc, char **Argv) {
       O.Warmup = Count();
     else if (Is("--json"))
       O.JsonFile = Value();
-    else if (Is("--spin-us"))
-      O.SpinUs = static_cast<uint32_t>(std::strtoul(Value().c_str(), nullptr,
-                                                    10));
-    else if (A == "--help" || A == "-h") {
+    else if (Is("--spin-us")) {
+      std::string V = Value();
+      char *End = nullptr;
+      unsigned long Us = std::strtoul(V.c_str(), &End, 10);
+      if (V.empty() || *End || Us > 10000)
+        fail(A + ": '" + V + "' is not a number of microseconds in [0, 10000]");
+      O.SpinUs = static_cast<uint32_t>(Us);
+    } else if (A == "--help" || A == "-h") {
       usage(stdout);
       std::exit(0);
     } else {

@@ -74,7 +74,7 @@ COMPACT_ACTIONS = (
 
 #: Actions that miscompiled or crashed programs of the bundled suite with
 #: LLVM 22.1.8 (LLVM bugs, not Switchyard's; reproducers in
-#: docs/results.md). The plugin no longer offers most of them (hooks.md);
+#: docs/results.md). The plugin no longer offers any of them (hooks.md);
 #: they are listed for builds that still do. `actions="safe"` is the whole
 #: space without them, the search agents' default: a search finds
 #: miscompiles quickly (they often delete code), and the self-check would
