@@ -2,7 +2,8 @@
 
 The generated code is never committed: building runs `flatc --python` on
 protocol/switchyard.fbs (or $SWITCHYARD_SCHEMA), with `flatc` from PATH (or
-$FLATC), as the CMake build does.
+$FLATC), as the CMake build does, and `flatc --binary --schema` for the
+binary schema `switchyard.bfbs` that the Verifier reads.
 """
 
 import os
@@ -34,6 +35,10 @@ class BuildPyWithProtocol(build_py):
                                  "install flatbuffers-compiler" % (flatc, e))
             shutil.rmtree(dest, ignore_errors=True)
             shutil.copytree(os.path.join(tmp, "switchyard", "fb"), dest)
+            # The binary schema the Verifier reads its layouts from
+            # (switchyard.schema); the .fbs copy is its fallback.
+            subprocess.check_call([flatc, "--binary", "--schema", "-o",
+                                   dest, schema])
         shutil.copy(schema, os.path.join(dest, "switchyard.fbs"))
 
 

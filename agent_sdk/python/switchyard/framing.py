@@ -30,9 +30,10 @@ FILE_IDENTIFIER = b"SWYD"
 _LENGTH = struct.Struct("<I")
 
 #: The schema the generated code was made from; flatc's output and this copy
-#: are produced together at build time.
-SCHEMA = Schema.from_file(os.path.join(os.path.dirname(fb.__file__),
-                                       "switchyard.fbs"))
+#: are produced together at build time. Its layouts come from flatc's binary
+#: schema when there is one (or flatc to make it), else from the .fbs text
+#: (`Schema.load`).
+SCHEMA = Schema.load(os.path.dirname(fb.__file__))
 
 # The limits the C++ side gives its Verifier (protocol/Framing.cpp).
 _MAX_DEPTH = 32

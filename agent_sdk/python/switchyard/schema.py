@@ -1,11 +1,21 @@
-"""A flatbuffers Verifier for Python, driven by the .fbs schema itself.
+"""A flatbuffers Verifier for Python, driven by the schema itself.
 
 The flatbuffers Python runtime reads without bounds checks: a hostile frame
 can make it raise anywhere, or read past one table into another. The C++
 side runs the flatbuffers Verifier on every frame; this module does the same
-checks in Python. It reads the layout of every table from the same
-`switchyard.fbs` that flatc compiles (shipped next to the generated code), so
-a field the schema gains is verified without touching this file.
+checks in Python. It reads the layout of every table from the schema that
+flatc compiles, so a field the schema gains is verified without touching
+this file:
+
+- from flatc's binary schema, `switchyard.bfbs` (`flatc --binary --schema`),
+  read with the flatbuffers runtime: flatc itself parsed the .fbs and laid
+  out every table and struct (`Schema.from_bfbs`);
+- if there is no .bfbs next to the generated code (a build that does not
+  make one) but `flatc` is on PATH, it is made from the shipped .fbs copy
+  into a temporary directory (`Schema.load`);
+- otherwise, from the .fbs text with the small reader below (the fallback:
+  Debian's python3-flatbuffers 2.0.8 has no `flatbuffers.reflection`, and
+  a machine without flatc must still verify frames).
 
 Checks, as flatbuffers' C++ Verifier makes them: every offset in bounds and
 aligned, vtables in bounds, strings NUL-terminated, vectors within the
@@ -13,8 +23,12 @@ buffer, unions by their type, required fields present, and a limit on
 nesting depth and table count.
 """
 
+import os
 import re
+import shutil
 import struct
+import subprocess
+import tempfile
 
 __all__ = ["Schema", "SchemaError", "VerifyError"]
 
@@ -95,15 +109,19 @@ class _Tokens:
 class Schema:
     """Table layouts read from a .fbs file, and a Verifier over them."""
 
-    def __init__(self, text):
+    def __init__(self, text=None):
         self.file_identifier = None
         self.root_type = None
         self.enums = {}    # name -> underlying scalar size
         self.unions = {}   # name -> {type value: table name}
         self.structs = {}  # name -> (size, alignment)
         self.tables = {}   # name -> [_Field]
+        self.source = None  # "bfbs" or "fbs": what the layouts came from
         self._raw_tables = {}
         self._raw_structs = {}
+        if text is None:
+            return
+        self.source = "fbs"
         self._parse(_Tokens(text))
         for name, fields in self._raw_structs.items():
             self._layout_struct(name, fields, ())
@@ -114,8 +132,51 @@ class Schema:
 
     @classmethod
     def from_file(cls, path):
+        """A schema from a .bfbs (binary) or .fbs (text) file."""
+        if path.endswith(".bfbs"):
+            with open(path, "rb") as f:
+                return cls.from_bfbs(f.read())
         with open(path, encoding="utf-8") as f:
             return cls(f.read())
+
+    @classmethod
+    def from_bfbs(cls, data):
+        """A schema from flatc's binary schema (`flatc --binary --schema`):
+        the layouts flatc computed, read with the flatbuffers runtime."""
+        return _read_bfbs(cls(), bytes(data))
+
+    @classmethod
+    def load(cls, directory, name="switchyard", flatc=None):
+        """The schema shipped in \\p directory: NAME.bfbs if the build made
+        one; else NAME.fbs compiled by flatc (`$FLATC`, or `flatc` on PATH)
+        into a temporary binary schema; else NAME.fbs read as text."""
+        bfbs = os.path.join(directory, name + ".bfbs")
+        if os.path.isfile(bfbs):
+            return cls.from_file(bfbs)
+        fbs = os.path.join(directory, name + ".fbs")
+        flatc = flatc or os.environ.get("FLATC") or shutil.which("flatc")
+        if flatc:
+            with tempfile.TemporaryDirectory(prefix="sy-bfbs-") as tmp:
+                try:
+                    subprocess.run([flatc, "--binary", "--schema", "-o", tmp,
+                                    fbs], check=True, timeout=60,
+                                   stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+                    with open(os.path.join(tmp, name + ".bfbs"), "rb") as f:
+                        data = f.read()
+                except (OSError, subprocess.SubprocessError):
+                    data = None
+            if data is not None:
+                return cls.from_bfbs(data)
+        return cls.from_file(fbs)
+
+    def layouts(self):
+        """Every table's fields as plain tuples (name, slot, kind, size,
+        align, ref, elem, type_slot, required) in slot order, for
+        comparisons."""
+        return {t: sorted((tuple(getattr(f, a) for a in _Field.__slots__)
+                           for f in fields), key=lambda f: f[1])
+                for t, fields in self.tables.items()}
 
     # --- Parsing ----------------------------------------------------------
 
@@ -286,6 +347,159 @@ class Schema:
         """Checks \\p buf as a buffer whose root is the schema's root_type,
         carrying its file_identifier. Raises VerifyError."""
         _Verifier(self, buf, max_depth, max_tables).root()
+
+
+# --- Binary schemas (.bfbs) --------------------------------------------------
+
+# reflection.fbs, as flatc 2.0.8 writes it: slots of the tables read here,
+# and BaseType values. Python's flatbuffers 2.0.8 (Debian) ships no
+# generated `reflection` module, so these few slot numbers are named here
+# and the flatbuffers runtime (`flatbuffers.table.Table`) does the reading.
+_R_SCHEMA_OBJECTS, _R_SCHEMA_ENUMS, _R_SCHEMA_FILE_IDENT = 0, 1, 2
+_R_SCHEMA_ROOT_TABLE = 4
+_R_OBJECT_NAME, _R_OBJECT_FIELDS, _R_OBJECT_IS_STRUCT = 0, 1, 2
+_R_OBJECT_MINALIGN, _R_OBJECT_BYTESIZE = 3, 4
+_R_FIELD_NAME, _R_FIELD_TYPE, _R_FIELD_ID, _R_FIELD_REQUIRED = 0, 1, 2, 7
+_R_TYPE_BASE, _R_TYPE_ELEMENT, _R_TYPE_INDEX = 0, 1, 2
+_R_ENUM_NAME, _R_ENUM_VALUES, _R_ENUM_IS_UNION = 0, 1, 2
+_R_ENUM_UNDERLYING = 3
+_R_ENUMVAL_NAME, _R_ENUMVAL_VALUE, _R_ENUMVAL_OBJECT = 0, 1, 2
+_R_ENUMVAL_UNION_TYPE = 3
+(_B_NONE, _B_UTYPE, _B_BOOL, _B_BYTE, _B_UBYTE, _B_SHORT, _B_USHORT, _B_INT,
+ _B_UINT, _B_LONG, _B_ULONG, _B_FLOAT, _B_DOUBLE, _B_STRING, _B_VECTOR,
+ _B_OBJ, _B_UNION, _B_ARRAY) = range(18)
+_B_SIZES = {_B_UTYPE: 1, _B_BOOL: 1, _B_BYTE: 1, _B_UBYTE: 1, _B_SHORT: 2,
+            _B_USHORT: 2, _B_INT: 4, _B_UINT: 4, _B_FLOAT: 4, _B_LONG: 8,
+            _B_ULONG: 8, _B_DOUBLE: 8}
+
+
+class _RTable:
+    """A reflection table, read with the flatbuffers runtime."""
+
+    def __init__(self, buf, pos):
+        from flatbuffers.table import Table
+        self.t = Table(buf, pos)
+
+    def _off(self, slot):
+        return self.t.Offset(4 + 2 * slot)
+
+    def scalar(self, slot, flags, default=0):
+        o = self._off(slot)
+        return self.t.Get(flags, o + self.t.Pos) if o else default
+
+    def string(self, slot):
+        o = self._off(slot)
+        return self.t.String(o + self.t.Pos).decode("utf-8") if o else None
+
+    def table(self, slot):
+        o = self._off(slot)
+        if not o:
+            return None
+        return _RTable(self.t.Bytes, self.t.Indirect(o + self.t.Pos))
+
+    def tables(self, slot):
+        o = self._off(slot)
+        if not o:
+            return []
+        start, n = self.t.Vector(o), self.t.VectorLen(o)
+        return [_RTable(self.t.Bytes, self.t.Indirect(start + 4 * i))
+                for i in range(n)]
+
+
+def _short(name):
+    return name.rsplit(".", 1)[-1]
+
+
+def _read_bfbs(schema, buf):
+    from flatbuffers import encode, number_types as nt
+    if len(buf) < 8 or buf[4:8] != b"BFBS":
+        raise SchemaError("not a flatbuffers binary schema (no BFBS "
+                          "identifier)")
+    root = _RTable(buf, encode.Get(nt.UOffsetTFlags.packer_type, buf, 0))
+    schema.source = "bfbs"
+    ident = root.string(_R_SCHEMA_FILE_IDENT)
+    schema.file_identifier = ident.encode("ascii") if ident else None
+    objects = root.tables(_R_SCHEMA_OBJECTS)
+    enums = root.tables(_R_SCHEMA_ENUMS)
+    names = [_short(o.string(_R_OBJECT_NAME)) for o in objects]
+    for e in enums:
+        name = _short(e.string(_R_ENUM_NAME))
+        if e.scalar(_R_ENUM_IS_UNION, nt.BoolFlags, False):
+            members = {}
+            for v in e.tables(_R_ENUM_VALUES):
+                value = v.scalar(_R_ENUMVAL_VALUE, nt.Int64Flags)
+                if value == 0:
+                    continue  # NONE
+                t = v.table(_R_ENUMVAL_UNION_TYPE)
+                index = t.scalar(_R_TYPE_INDEX, nt.Int32Flags, -1) if t \
+                    else -1
+                if index < 0:  # flatc before 2.0 named the object here
+                    obj = v.table(_R_ENUMVAL_OBJECT)
+                    member = _short(obj.string(_R_OBJECT_NAME)) if obj \
+                        else v.string(_R_ENUMVAL_NAME)
+                else:
+                    member = names[index]
+                members[value] = member
+            schema.unions[name] = members
+        else:
+            t = e.table(_R_ENUM_UNDERLYING)
+            base = t.scalar(_R_TYPE_BASE, nt.Int8Flags)
+            schema.enums[name] = _B_SIZES[base]
+    for o, name in zip(objects, names):
+        if o.scalar(_R_OBJECT_IS_STRUCT, nt.BoolFlags, False):
+            schema.structs[name] = (o.scalar(_R_OBJECT_BYTESIZE,
+                                             nt.Int32Flags),
+                                    o.scalar(_R_OBJECT_MINALIGN,
+                                             nt.Int32Flags))
+    for o, name in zip(objects, names):
+        if o.scalar(_R_OBJECT_IS_STRUCT, nt.BoolFlags, False):
+            continue
+        fields = []
+        for fo in o.tables(_R_OBJECT_FIELDS):
+            fname = fo.string(_R_FIELD_NAME)
+            t = fo.table(_R_FIELD_TYPE)
+            base = t.scalar(_R_TYPE_BASE, nt.Int8Flags)
+            if base == _B_UTYPE:
+                continue  # a union's hidden _type field: checked with it
+            f = _Field(fname, fo.scalar(_R_FIELD_ID, nt.Uint16Flags))
+            f.required = bool(fo.scalar(_R_FIELD_REQUIRED, nt.BoolFlags))
+            index = t.scalar(_R_TYPE_INDEX, nt.Int32Flags, -1)
+            if base == _B_UNION:
+                f.kind, f.type_slot = UNION, f.slot - 1
+                f.ref = _short(enums[index].string(_R_ENUM_NAME))
+            elif base == _B_VECTOR:
+                f.kind = VECTOR
+                f.elem, f.size, f.align, f.ref = _bfbs_element(
+                    schema, names, name, fname,
+                    t.scalar(_R_TYPE_ELEMENT, nt.Int8Flags), index)
+            else:
+                f.kind, f.size, f.align, f.ref = _bfbs_element(
+                    schema, names, name, fname, base, index)
+            fields.append(f)
+        schema.tables[name] = sorted(fields, key=lambda f: f.slot)
+    root_table = root.table(_R_SCHEMA_ROOT_TABLE)
+    schema.root_type = _short(root_table.string(_R_OBJECT_NAME)) \
+        if root_table else None
+    if schema.root_type not in schema.tables:
+        raise SchemaError("root_type %r is not a table" % schema.root_type)
+    return schema
+
+
+def _bfbs_element(schema, names, table, field, base, index):
+    """(kind, inline size, alignment, referenced name) of one value."""
+    if base in _B_SIZES:
+        size = _B_SIZES[base]
+        return SCALAR, size, size, None
+    if base == _B_STRING:
+        return STRING, 4, 4, None
+    if base == _B_OBJ:
+        name = names[index]
+        if name in schema.structs:
+            size, align = schema.structs[name]
+            return STRUCT, size, align, name
+        return TABLE, 4, 4, name
+    raise SchemaError("%s.%s: unsupported type (flatbuffers base type %d)"
+                      % (table, field, base))
 
 
 _U16 = struct.Struct("<H").unpack_from

@@ -256,3 +256,82 @@ def test_read_frame_from_a_socket():
         a.close()
         with pytest.raises(FrameError, match="closed mid-frame"):
             read_frame(b)
+
+
+# --- The schema: flatc's binary schema, and the .fbs text as a fallback -----
+
+#: Structs, explicit ids, vectors of structs and tables, a union and a
+#: namespace: what the text reader handles, laid out by flatc too.
+RICH_SCHEMA = """
+namespace a.b;
+enum Color : ubyte { Red, Green }
+struct Vec3 { x:float; y:float; z:double; }
+struct Pair { a:byte; v:Vec3; }
+table Leaf { name:string (required); n:int; }
+table Other { v:[Vec3]; }
+union Thing { Leaf, Other }
+table Root {
+  c:Color (id: 2);
+  p:Pair (id: 0);
+  thing:Thing (id: 4);
+  leaves:[Leaf] (id: 1);
+  names:[string] (id: 5);
+}
+root_type Root;
+file_identifier "RICH";
+"""
+
+
+@pytest.fixture
+def flatc():
+    import shutil
+    path = shutil.which("flatc")
+    if not path:
+        pytest.skip("flatc is not installed")
+    return path
+
+
+def _bfbs(flatc, tmp_path, name, text):
+    import subprocess
+    fbs = tmp_path / (name + ".fbs")
+    fbs.write_text(text)
+    subprocess.run([flatc, "--binary", "--schema", "-o", str(tmp_path),
+                    str(fbs)], check=True)
+    return fbs, tmp_path / (name + ".bfbs")
+
+
+@pytest.mark.parametrize("which", ["switchyard", "rich"])
+def test_binary_schema_gives_the_text_readers_layouts(flatc, tmp_path,
+                                                       which):
+    import os
+    from switchyard import fb
+    from switchyard.schema import Schema
+    if which == "switchyard":
+        with open(os.path.join(os.path.dirname(fb.__file__),
+                               "switchyard.fbs")) as f:
+            text = f.read()
+    else:
+        text = RICH_SCHEMA
+    fbs, bfbs = _bfbs(flatc, tmp_path, which, text)
+    binary, textual = Schema.from_file(str(bfbs)), Schema.from_file(str(fbs))
+    assert (binary.source, textual.source) == ("bfbs", "fbs")
+    assert binary.layouts() == textual.layouts()
+    assert binary.unions == textual.unions and binary.enums == textual.enums
+    assert binary.structs == textual.structs
+    assert binary.root_type == textual.root_type
+    assert binary.file_identifier == textual.file_identifier
+
+
+def test_schema_load_prefers_the_binary_schema(flatc, tmp_path, monkeypatch):
+    from switchyard.schema import Schema, SchemaError
+    fbs, bfbs = _bfbs(flatc, tmp_path, "switchyard", RICH_SCHEMA)
+    assert Schema.load(str(tmp_path)).source == "bfbs"
+    bfbs.unlink()  # no .bfbs: flatc makes one
+    assert Schema.load(str(tmp_path)).source == "bfbs"
+    # No flatc either: the .fbs text.
+    monkeypatch.delenv("FLATC", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    assert Schema.load(str(tmp_path)).source == "fbs"
+    with pytest.raises(SchemaError, match="BFBS"):
+        Schema.from_bfbs(b"\x08\x00\x00\x00SWYD\x00\x00\x00\x00")
+    assert SCHEMA.source in ("bfbs", "fbs")
