@@ -6,7 +6,9 @@
  * against its own inverse, and with Parseval's identity; then used for
  * spectral peak detection and for multiplying large decimal numbers, which
  * is cross-checked against schoolbook multiplication and against an exact
- * number-theoretic transform (NTT) modulo 998244353.
+ * number-theoretic transform (NTT) modulo 998244353.  Floating-point
+ * results are fingerprinted after rounding and also printed exactly (%a, and
+ * checksums of the bits of whole spectra).
  */
 #include <math.h>
 #include <stdint.h>
@@ -37,6 +39,17 @@ static void expect_small(const char *what, double err, double tol)
         printf("FAIL %s: error %.3e exceeds %.1e\n", what, err, tol);
         failures++;
     }
+}
+
+/* exact output: a checksum of the bytes of an array */
+static unsigned long long bits_of(const void *p, size_t bytes)
+{
+    const unsigned char *c = p;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    size_t i;
+    for (i = 0; i < bytes; i++)
+        h = (h ^ c[i]) * UINT64_C(0x100000001b3);
+    return (unsigned long long)h;
 }
 
 typedef struct {
@@ -251,7 +264,8 @@ int main(void)
     static uint8_t da[1500], db[1500], p1[2 * MAXN], p2[2 * MAXN], p3[2 * MAXN];
     uint64_t spec_mix = 0, prod_mix = 0;
     uint32_t seed = 77u;
-    double err, e_time, e_freq;
+    double err, e_time, e_freq, dft_err, inv_err;
+    unsigned long long dft_bits, fft_bits;
     int i, n, l1, l2, l3;
 
     /* 1. FFT vs naive DFT, and inverse round trip */
@@ -267,6 +281,9 @@ int main(void)
     for (i = 0; i < n; i++)
         err = fmax(err, sqrt(cabs2(csub(work[i], ref[i]))));
     expect_small("fft vs dft", err, 1e-9);
+    dft_err = err;
+    dft_bits = bits_of(ref, sizeof(Cx) * (size_t)n);
+    fft_bits = bits_of(work, sizeof(Cx) * (size_t)n);
     e_time = e_freq = 0;
     for (i = 0; i < n; i++) {
         e_time += cabs2(sig[i]);
@@ -278,7 +295,11 @@ int main(void)
     for (i = 0; i < n; i++)
         err = fmax(err, sqrt(cabs2(csub(work[i], sig[i]))));
     expect_small("inverse round trip", err, 1e-12);
+    inv_err = err;
     printf("n=%d: energy %.6f, fft/dft agree, inverse ok\n", n, e_time);
+    printf("exact: dft %016llx fft %016llx inverse %016llx\n", dft_bits, fft_bits,
+           bits_of(work, sizeof(Cx) * (size_t)n));
+    printf("exact: energy %a %a, fft vs dft %a, round trip %a\n", e_time, e_freq, dft_err, inv_err);
 
     /* 2. spectral peaks of a sum of sinusoids */
     n = 2048;
@@ -288,12 +309,13 @@ int main(void)
                     0.75 * sin(2 * PI * 700 * t + 0.3), 0);
     }
     fft(sig, n, 0);
+    printf("exact: spectrum %016llx\n", bits_of(sig, sizeof(Cx) * (size_t)n));
     {
         int peaks = 0;
         for (i = 1; i < n / 2; i++) {
             double m = sqrt(cabs2(sig[i])) * 2 / n;
             if (m > 0.1) {
-                printf("peak at bin %4d amplitude %.4f\n", i, m);
+                printf("peak at bin %4d amplitude %.4f (%a)\n", i, m, m);
                 peaks++;
                 spec_mix = spec_mix * 1000003u + (uint64_t)i * 100000u + (uint64_t)llround(m * 1e4);
             }

@@ -6,7 +6,9 @@
  *
  * Multiplications use small-integer matrices so every variant is exact and
  * must agree bit for bit.  Floating-point results are checked against
- * tolerances and fingerprinted after rounding to 1e-6.
+ * tolerances and fingerprinted after rounding to 1e-6; they are also printed
+ * exactly (%a, and checksums of the bits of whole vectors), so that a build
+ * that rounds differently prints something else.
  */
 #include <math.h>
 #include <stdint.h>
@@ -40,6 +42,17 @@ static uint64_t mix_double(uint64_t h, double x)
 {
     long long q = llround(x * 1e6);
     return (h ^ (uint64_t)q) * UINT64_C(0x100000001b3);
+}
+
+/* exact output: a checksum of the bytes of an array */
+static unsigned long long bits_of(const void *p, size_t bytes)
+{
+    const unsigned char *c = p;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    size_t i;
+    for (i = 0; i < bytes; i++)
+        h = (h ^ c[i]) * UINT64_C(0x100000001b3);
+    return (unsigned long long)h;
 }
 
 typedef struct {
@@ -299,7 +312,8 @@ int main(void)
                 {"transposed", mul_transposed}, {"strassen", mul_strassen}};
     Mat a = mat_new(NM), b = mat_new(NM), ref = mat_new(NM), c = mat_new(NM);
     Mat s = mat_new(NS), lu = mat_new(NS), l = mat_new(NS), spd = mat_new(NS);
-    double x_true[NS], rhs[NS], x[NS], x2[NS], err, det;
+    double x_true[NS], rhs[NS], x[NS], x2[NS], err, det, inv_err, chol_err, lam = 0;
+    unsigned long long x_bits;
     int perm[NS], i, j, k, sign;
     uint64_t prod_mix = 0, solve_mix = 0, eig_mix = 0;
     size_t mi;
@@ -349,6 +363,7 @@ int main(void)
     solve_mix = mix_double(solve_mix, log10(fabs(det)));
     for (i = 0; i < NS; i++)
         solve_mix = mix_double(solve_mix, x[i]);
+    x_bits = bits_of(x, sizeof x);
 
     /* inverse column by column: A * inv(A) = I */
     err = 0;
@@ -365,6 +380,7 @@ int main(void)
         }
     }
     expect_small("inverse", err, 1e-12);
+    inv_err = err;
 
     /* SPD matrix S^T S + I: Cholesky solve must match LU solve */
     for (i = 0; i < NS; i++)
@@ -397,13 +413,17 @@ int main(void)
     for (i = 0; i < NS; i++)
         err = fmax(err, fabs(x[i] - x2[i]) / (1 + fabs(x[i])));
     expect_small("cholesky vs lu", err, 1e-9);
+    chol_err = err;
 
     {
-        double lam = power_iteration(&spd, 200);
+        lam = power_iteration(&spd, 200);
         printf("dominant eigenvalue of S^T S + I: %.4f\n", lam);
         eig_mix = mix_double(eig_mix, lam / 1000.0);
         eig_mix = mix_double(eig_mix, *at(&l, NS - 1, NS - 1));
     }
+    printf("exact: det %a, lu x %016llx, inverse error %a\n", det, x_bits, inv_err);
+    printf("exact: cholesky l %016llx, x %016llx, vs lu %a, eigenvalue %a\n",
+           bits_of(l.a, sizeof(double) * NS * NS), bits_of(x2, sizeof x2), chol_err, lam);
 
     check("PRODUCT", prod_mix, WANT_PRODUCT);
     check("SOLVE", solve_mix, WANT_SOLVE);

@@ -8,6 +8,8 @@
  *     must stay small.
  *  3. Classic fourth-order Runge-Kutta on a harmonic oscillator (checked
  *     against the analytic solution) and on the Lorenz system.
+ * Results are fingerprinted after rounding and also printed exactly (%a, and
+ * checksums of the bits of whole states).
  */
 #include <math.h>
 #include <stdint.h>
@@ -41,6 +43,17 @@ static uint64_t mix_double(uint64_t h, double x, double scale)
 {
     long long q = llround(x * scale);
     return (h ^ (uint64_t)q) * UINT64_C(0x100000001b3);
+}
+
+/* exact output: a checksum of the bytes of an array */
+static unsigned long long bits_of(const void *p, size_t bytes)
+{
+    const unsigned char *c = p;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    size_t i;
+    for (i = 0; i < bytes; i++)
+        h = (h ^ c[i]) * UINT64_C(0x100000001b3);
+    return (unsigned long long)h;
 }
 
 /* ---------------- 1. planets ---------------- */
@@ -244,6 +257,8 @@ int main(void)
     for (i = 0; i < 5; i++)
         planet_mix = mix_double(mix_double(planet_mix, planets[i].x, 1e6), planets[i].vy, 1e6);
     planet_mix = mix_double(planet_mix, planets_energy(planets, 5), 1e9);
+    printf("exact: planets energy %a -> %a -> %a, state %016llx\n", e0, e1, planets_energy(planets, 5),
+           bits_of(planets, sizeof planets));
 
     /* 2 */
     for (i = 0; i < NP; i++) {
@@ -272,6 +287,8 @@ int main(void)
     for (i = 0; i < NP; i += 5)
         cluster_mix = mix_double(mix_double(cluster_mix, cl.pos[i][0], 1e5), cl.pos[i][1], 1e5);
     cluster_mix = mix_double(cluster_mix, e1, 1e6);
+    printf("exact: cluster energy %a -> %a, momentum %a %a, state %016llx\n", e0, e1, px1, py1,
+           bits_of(&cl, sizeof cl));
 
     /* 3 */
     {
@@ -296,6 +313,8 @@ int main(void)
             failures++;
         }
         ode_mix = mix_double(mix_double(ode_mix, z[0], 1e3), zmax, 1e3);
+        printf("exact: harmonic %a %a, error %a; lorenz %a %a %a, max z %a\n", y[0], y[1], err, z[0], z[1],
+               z[2], zmax);
     }
 
     check("PLANETS", planet_mix, WANT_PLANETS);

@@ -6,6 +6,8 @@
  *   - a 3-D 7-point smoother with fixed boundaries,
  *   - integer image kernels: 3x3 box blur, Sobel gradient magnitude and a
  *     1-D separable binomial filter, cross-checked against the 2-D form.
+ * Floating-point results are fingerprinted after rounding and also printed
+ * exactly (%a, and checksums of the bits of whole grids).
  */
 #include <math.h>
 #include <stdint.h>
@@ -30,6 +32,17 @@ static void check(const char *what, uint64_t got, uint64_t want)
 static uint64_t mix_double(uint64_t h, double x, double scale)
 {
     return (h ^ (uint64_t)llround(x * scale)) * UINT64_C(0x100000001b3);
+}
+
+/* exact output: a checksum of the bytes of an array */
+static unsigned long long bits_of(const void *p, size_t bytes)
+{
+    const unsigned char *c = p;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    size_t i;
+    for (i = 0; i < bytes; i++)
+        h = (h ^ c[i]) * UINT64_C(0x100000001b3);
+    return (unsigned long long)h;
 }
 
 static const double PI = 3.14159265358979323846;
@@ -263,6 +276,7 @@ int main(void)
         failures++;
     }
     heat_mix = mix_double(heat_mix, s1, 1e3);
+    printf("exact: heat total %a -> %a, grid %016llx\n", s0, s1, bits_of(ga, sizeof ga));
 
     /* Poisson with u = sin(pi x) sin(pi y), f = 2 pi^2 u */
     for (i = 0; i < PN; i++)
@@ -285,9 +299,11 @@ int main(void)
     }
     poisson_mix = ((uint64_t)iters[0] << 32) ^ ((uint64_t)iters[1] << 16) ^ (uint64_t)iters[2];
     poisson_mix = mix_double(poisson_mix, u[PN / 3][PN / 2], 1e6);
+    printf("exact: poisson sor grid %016llx, max error %a\n", bits_of(u, sizeof u), err);
     {
         double c = smooth3d(60);
         printf("3-d smoother: value at quarter depth %.6f\n", c);
+        printf("exact: 3-d smoother %a\n", c);
         poisson_mix = mix_double(poisson_mix, c, 1e6);
     }
 
