@@ -6,7 +6,13 @@
 # Builds each C program with clang-22 -O2 and the plugin while a
 # switchyard-agent with the random policy makes the decisions, for every seed
 # and mode, runs the binary, and compares its stdout and exit status with the
-# program's -O0 build. Modes:
+# program's -O0 build. Every build, -O0 included, uses -ffp-contract=off, so
+# that floating point is bit for bit the same at -O0 and -O2 (with FMA
+# contraction on, -O2 constant-folds a*b+c fused and -O0 does not); programs
+# that compute in floating point print their results exactly, so a
+# reassociated reduction shows. A plain -O2 build of each program, without
+# the plugin, must print its -O0 output too, or the comparison means nothing
+# for that program (PLAIN-DIFFERENT). Modes:
 #   gate     every decision kind on (SWITCHYARD_HOOKS unset): the pass gate
 #            skips a random half of the optional passes of -O2, and inline,
 #            loop and other decisions get random legal answers;
@@ -46,6 +52,8 @@ export RUN_TIMEOUT=${RUN_TIMEOUT:-30}
 export COMPILE_TIMEOUT=${COMPILE_TIMEOUT:-1800}
 export COMPILE_CPU_LIMIT=${COMPILE_CPU_LIMIT:-60}
 export CC=${CC:-clang-22}
+# In every build: no FMA contraction, so -O0 and -O2 round alike.
+export FPFLAGS=-ffp-contract=off
 
 [[ -f $PLUGIN && -x $AGENT ]] || {
   echo "differential: no plugin or agent (build first, or set BUILD)" >&2
@@ -81,8 +89,9 @@ mkdir -p "$OUT/failures" "$OUT/results" "$OUT/programs"
 export SOCKDIR=$(mktemp -d /tmp/sydiff.XXXXXX)
 trap 'rm -rf "$SOCKDIR"' EXIT
 
-# Each program: a name, its sources (one file per line) and its -O0 output.
-names=()
+# Each program: a name, its sources (one file per line) and its -O0 output;
+# and a check that a plain -O2 build prints the same.
+names=() plain_bad=()
 for p in "${programs[@]}"; do
   if [[ -d $p ]]; then
     name=$(basename "$p")
@@ -101,7 +110,7 @@ for p in "${programs[@]}"; do
   pdir=$OUT/programs/$name
   mkdir -p "$pdir"
   printf '%s\n' "${srcs[@]}" > "$pdir/sources"
-  if ! "$CC" -O0 "${srcs[@]}" -lm -o "$pdir/O0" 2> "$pdir/O0.err"; then
+  if ! "$CC" -O0 $FPFLAGS "${srcs[@]}" -lm -o "$pdir/O0" 2> "$pdir/O0.err"; then
     echo "differential: $name does not build at -O0; skipped" >&2
     cat "$pdir/O0.err" >&2
     continue
@@ -110,6 +119,19 @@ for p in "${programs[@]}"; do
   timeout "$RUN_TIMEOUT" "$pdir/O0" > "$pdir/O0.out" 2> /dev/null || rc=$?
   echo "$rc" > "$pdir/O0.rc"
   names+=("$name")
+  rc=0
+  if ! "$CC" -O2 $FPFLAGS "${srcs[@]}" -lm -o "$pdir/O2" 2> "$pdir/O2.err"; then
+    plain_bad+=("$name")
+  else
+    timeout "$RUN_TIMEOUT" "$pdir/O2" > "$pdir/O2.out" 2> /dev/null || rc=$?
+    if [[ $rc != "$(cat "$pdir/O0.rc")" ]] || ! cmp -s "$pdir/O2.out" "$pdir/O0.out"; then
+      plain_bad+=("$name")
+    fi
+  fi
+  if [[ " ${plain_bad[*]-} " == *" $name "* ]]; then
+    echo "differential: $name: a plain $CC -O2 $FPFLAGS build does not print its -O0 output" \
+      "(see $pdir)" >&2
+  fi
 done
 
 # Turns a failure's agent log into material for reducing it: replay.rules
@@ -186,7 +208,7 @@ run_case() {
   ( ulimit -t "$COMPILE_CPU_LIMIT"
     exec env "${envs[@]}" timeout "$COMPILE_TIMEOUT" "$AGENT" --socket "$sock" \
       --policy random --seed "$seed" --log "$dir/agent.log" -- \
-      "$CC" -O2 -fno-crash-diagnostics -fpass-plugin="$PLUGIN" "${srcs[@]}" \
+      "$CC" -O2 $FPFLAGS -fno-crash-diagnostics -fpass-plugin="$PLUGIN" "${srcs[@]}" \
       -lm -o "$dir/bin" 2> "$dir/compile.err" ) || crc=$?
   secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
   if ((crc == 124)) || grep -qE 'unable to execute command: (Killed|CPU time)|CPU time limit exceeded' \
@@ -220,7 +242,7 @@ run_case() {
         "program exit $rc, -O0 exit $(cat "$pdir/O0.rc"))"
       printf 'env %s %q --socket /tmp/repro.s --policy random --seed %s --log agent.log -- \\\n' \
         "${envs[*]/#SWITCHYARD_PIPELINE_OUT=*/SWITCHYARD_PIPELINE_OUT=episodes}" "$AGENT" "$seed"
-      printf '  %s -O2 -fpass-plugin=%q %s -lm -o bin\n' "$CC" "$PLUGIN" "${srcs[*]}"
+      printf '  %s -O2 %s -fpass-plugin=%q %s -lm -o bin\n' "$CC" "$FPFLAGS" "$PLUGIN" "${srcs[*]}"
       echo "./bin > out; cmp out O0.out"
     } > "$keep/repro.sh"
     chmod +x "$keep/repro.sh"
@@ -258,6 +280,11 @@ changed=$(awk '{ c += $8 } END { print c + 0 }' "$OUT/results.txt")
   echo "differential: $total builds in $elapsed s, $passed same as -O0," \
     "$((total - passed)) failures"
   echo "differential: $decisions decisions, $changed changed by the agent"
+  echo "differential: plain -O2 $FPFLAGS: ${#names[@]} builds," \
+    "$((${#names[@]} - ${#plain_bad[@]})) same as -O0"
   grep -v '^PASS ' "$OUT/results.txt" | sed 's/^/differential: failure: /' || true
+  for name in "${plain_bad[@]}"; do
+    echo "differential: failure: PLAIN-DIFFERENT $name (without the plugin)"
+  done
 } | tee "$OUT/summary.txt"
-((passed == total))
+((passed == total && ${#plain_bad[@]} == 0))
