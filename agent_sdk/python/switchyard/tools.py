@@ -11,10 +11,10 @@ whose generated protocol code this package imported.
 """
 
 import functools
+import io
 import os
 import re
 import shutil
-import struct
 import subprocess
 
 __all__ = ["ToolError", "find_tool", "find_plugin", "llvm_version", "run",
@@ -160,37 +160,21 @@ def count_ir_instructions(ir_text):
 
 
 def elf_text_size(data):
-    """Bytes of code in an ELF object: the sizes of its `.text` and
-    `.text.*` sections."""
-    if data[:4] != b"\x7fELF":
-        raise ValueError("not an ELF file")
-    is64 = data[4] == 2
-    end = "<" if data[5] == 1 else ">"
-    if is64:
-        shoff, = struct.unpack_from(end + "Q", data, 0x28)
-        shentsize, shnum, shstrndx = struct.unpack_from(end + "HHH", data,
-                                                        0x3A)
-        fmt = end + "IIQQQQ"
-    else:
-        shoff, = struct.unpack_from(end + "I", data, 0x20)
-        shentsize, shnum, shstrndx = struct.unpack_from(end + "HHH", data,
-                                                        0x2E)
-        fmt = end + "IIIIII"
-
-    def section(i):
-        name, type_, flags, addr, offset, size = struct.unpack_from(
-            fmt, data, shoff + i * shentsize)
-        return name, type_, offset, size
-
-    _, _, strtab, _ = section(shstrndx)
-    total = 0
-    for i in range(shnum):
-        name_off, type_, _, size = section(i)
-        end_name = data.index(b"\0", strtab + name_off)
-        name = data[strtab + name_off:end_name]
-        if type_ == 1 and (name == b".text" or name.startswith(b".text.")):
-            total += size
-    return total
+    """Bytes of code in an ELF object (bytes): the sizes of its `.text` and
+    `.text.*` sections (pyelftools reads the section headers)."""
+    try:
+        from elftools.common.exceptions import ELFError
+        from elftools.elf.elffile import ELFFile
+    except ImportError:  # pragma: no cover - depends on the machine
+        raise ToolError("reading .text sizes needs pyelftools: apt-get "
+                        "install python3-pyelftools") from None
+    try:
+        elf = ELFFile(io.BytesIO(bytes(data)))
+        return sum(s["sh_size"] for s in elf.iter_sections()
+                   if s["sh_type"] == "SHT_PROGBITS" and
+                   (s.name == ".text" or s.name.startswith(".text.")))
+    except ELFError as e:
+        raise ValueError("not an ELF file: %s" % e) from None
 
 
 def object_text_size(bitcode, *, llc=None, timeout=300, extra=()):
