@@ -56,7 +56,8 @@ from .tools import (LLC_FLAGS, ToolError, count_ir_instructions, find_tool,
 
 __all__ = ["Benchmark", "Baseline", "CheckResult", "Dataset", "suite",
            "from_directory", "from_compile_commands", "from_bitcode",
-           "load", "resolve", "cache_dir", "source_root", "LEVELS"]
+           "load", "resolve", "cache_dir", "source_root", "LEVELS",
+           "UnknownBenchmark"]
 
 #: The baselines every benchmark has.
 LEVELS = ("O0", "Oz", "O3")
@@ -372,6 +373,20 @@ class Benchmark:
                            % result.returncode)
 
 
+class UnknownBenchmark(KeyError):
+    """A benchmark name that is not in the dataset; its message reads as
+    a sentence (a KeyError's would be quoted)."""
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
+
+
+def _names_list(names, most=12):
+    if len(names) <= most:
+        return ", ".join(names) or "none"
+    return "%s, ... (%d in all)" % (", ".join(names[:most]), len(names))
+
+
 class Dataset:
     """An ordered collection of benchmarks, indexed by position or name (a
     full name like "suite/sha256", or its last part, "sha256")."""
@@ -402,8 +417,11 @@ class Dataset:
                  if b.name.rsplit("/", 1)[-1] == key]
         if len(short) == 1:
             return short[0]
-        raise KeyError("no benchmark %r in %s (have: %s)" % (
-            key, self.name, ", ".join(self.names())))
+        if len(short) > 1:
+            raise UnknownBenchmark("%r is ambiguous in %s: %s" % (
+                key, self.name, ", ".join(b.name for b in short)))
+        raise UnknownBenchmark("no benchmark %r in %s (have: %s)" % (
+            key, self.name, _names_list(self.names())))
 
     def __contains__(self, key):
         try:
@@ -428,8 +446,9 @@ class Dataset:
             fnmatch.fnmatchcase(b.name.rsplit("/", 1)[-1], p)
             for b in self.benchmarks)]
         if missing:
-            raise KeyError("no benchmark matches %s in %s" % (
-                ", ".join(missing), self.name))
+            raise UnknownBenchmark("no benchmark matches %s in %s (have: %s)"
+                                   % (", ".join(repr(m) for m in missing),
+                                      self.name, _names_list(self.names())))
         return Dataset(self.name, out)
 
     def __add__(self, other):
@@ -528,7 +547,15 @@ def from_compile_commands(path, *, name=None):
     (CMake: -DCMAKE_EXPORT_COMPILE_COMMANDS=ON), compiled with its own
     flags; no self-check (a translation unit is not a program)."""
     with open(path) as f:
-        entries = json.load(f)
+        try:
+            entries = json.load(f)
+        except ValueError as e:
+            raise ValueError("%s: not valid JSON: %s" % (path, e)) from None
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and "file" in e and
+            ("command" in e or "arguments" in e) for e in entries):
+        raise ValueError("%s: not a compilation database (a list of "
+                         "{directory, file, command or arguments})" % path)
     root = os.path.dirname(os.path.abspath(path))
     name = name or os.path.basename(root)
     out, seen = [], {}
@@ -555,28 +582,56 @@ def load(spec):
     if spec == "suite":
         return suite()
     if os.path.isfile(spec) and spec.endswith(".json"):
-        return from_compile_commands(spec)
-    if os.path.isdir(spec):
+        data = from_compile_commands(spec)
+    elif os.path.isdir(spec):
         cc = os.path.join(spec, "compile_commands.json")
         if os.path.isfile(cc):
-            return from_compile_commands(cc)
-        names = os.listdir(spec)
-        if any(n.endswith(_SOURCE_EXTS) for n in names):
-            return from_directory(spec)
-        return from_bitcode(spec)
-    raise FileNotFoundError("not a dataset: %r (expected 'suite', a "
-                            "directory or a compile_commands.json)" % spec)
+            data = from_compile_commands(cc)
+        elif any(n.endswith(_SOURCE_EXTS) for n in os.listdir(spec)):
+            data = from_directory(spec)
+        else:
+            data = from_bitcode(spec)
+    elif os.path.exists(spec):
+        raise ValueError("not a dataset: %s (expected 'suite', a directory "
+                         "or a compile_commands.json)" % spec)
+    else:
+        raise FileNotFoundError("no dataset %s: it is not 'suite' and no "
+                                "such directory or file exists" % spec)
+    if not len(data):
+        raise ValueError("%s has no benchmarks (C/C++ sources, .bc or .ll "
+                         "files, or compile_commands.json entries)" % spec)
+    return data
+
+
+def _looks_like_path(spec):
+    return (spec.endswith(_SOURCE_EXTS + (".bc", ".ll")) or
+            spec.startswith(("/", "./", "../", "~")))
 
 
 def resolve(spec, dataset=None):
     """A `Benchmark` from a Benchmark, a name in \\p dataset (default: the
-    suite), or a path to a .c/.cpp/.bc/.ll file."""
+    suite), or a path to a .c/.cpp/.bc/.ll file. A path that does not
+    exist raises FileNotFoundError; a name that is not in the dataset,
+    UnknownBenchmark (a KeyError)."""
     if isinstance(spec, Benchmark):
         return spec
-    if isinstance(spec, str) and os.path.isfile(spec):
-        base = os.path.splitext(os.path.basename(spec))[0]
-        if spec.endswith((".bc", ".ll")):
-            return Benchmark("file/" + base, module=spec)
-        return Benchmark("file/" + base, sources=[spec], link_flags=["-lm"],
+    if not isinstance(spec, str):
+        raise TypeError("a benchmark is a Benchmark, a name or a file path, "
+                        "not %r" % (spec,))
+    path = os.path.expanduser(spec)
+    if os.path.isfile(path):
+        base = os.path.splitext(os.path.basename(path))[0]
+        if path.endswith((".bc", ".ll")):
+            return Benchmark("file/" + base, module=path)
+        if not path.endswith(_SOURCE_EXTS):
+            raise ValueError("%s: not a C/C++ source (%s), .bc or .ll file"
+                             % (spec, " ".join(_SOURCE_EXTS)))
+        return Benchmark("file/" + base, sources=[path], link_flags=["-lm"],
                          check="differential")
+    if os.path.isdir(path) and _looks_like_path(spec):
+        raise IsADirectoryError(
+            "%s is a directory: one benchmark is one file; for every file "
+            "in it use datasets.load(%r)" % (spec, spec))
+    if _looks_like_path(spec):
+        raise FileNotFoundError("benchmark file %s does not exist" % spec)
     return (dataset if dataset is not None else suite())[spec]
