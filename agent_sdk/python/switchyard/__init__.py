@@ -48,6 +48,9 @@ from .messages import (KINDS, OBSERVATIONS, Answer, Choice,  # noqa: E402
                        Hello, HelloReply, KindStats, Observation, Option,
                        Param, Reply, Report, Request, Subscription)
 from .server import Server, ServerStats, serve  # noqa: E402
+from .registration import register_environments as _register  # noqa: E402
+
+_register()  # gym.make("switchyard/PassPipeline-v0"), if gymnasium is there
 
 __all__ = [
     "Agent", "DefaultAgent", "RandomAgent", "Refuse", "Session",

@@ -25,10 +25,12 @@ longest prefix already snapshotted), and a new compiler starts from it.
 """
 
 import collections
+import dataclasses
 import os
 import shutil
 import tempfile
 import threading
+import time
 import weakref
 
 import numpy as np
@@ -43,8 +45,9 @@ from .tools import (ToolError, count_ir_instructions, find_plugin,
 
 __all__ = ["PassPipelineEnv", "SiteDecisionEnv", "ActionSpaceInfo",
            "probe_action_space", "replay", "ReplayResult",
-           "COMPACT_ACTIONS", "UNSAFE_ACTIONS", "REWARDS", "make",
-           "CompileError"]
+           "COMPACT_ACTIONS", "UNSAFE_ACTIONS", "REWARDS", "ACTION_SETS",
+           "action_set", "make", "CompileError", "InvalidAction",
+           "GYM_IDS", "register_environments"]
 
 #: The plugin's per-episode step limit at most; the environment truncates.
 _PLUGIN_MAX_STEPS = 100000
@@ -296,6 +299,77 @@ def _observation_value(name, o):
     raise AssertionError(name)
 
 
+class InvalidAction(ValueError):
+    """An action that is not in the environment's action space. Raised by
+    `step` (and `reset(options={"actions": ...})`) before anything is sent
+    to the compiler: the episode is unchanged."""
+
+
+def _action_index(action, names, space):
+    """The index of \\p action in \\p names (the env's action names), for
+    an integer in range or a name; InvalidAction naming \\p space
+    otherwise."""
+    n = len(names)
+    if isinstance(action, str):
+        try:
+            return names.index(action)
+        except ValueError:
+            raise InvalidAction("%r is not an action of this environment's "
+                                "action space %r" % (action, space)) from None
+    value = action
+    if isinstance(value, np.ndarray) and value.shape == () and \
+            np.issubdtype(value.dtype, np.integer):
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or \
+            not isinstance(value, (int, np.integer)):
+        raise InvalidAction(
+            "action %r is not in the action space %r: an action is an "
+            "integer from 0 to %d, or an action name" % (action, space, n - 1))
+    if not 0 <= int(value) < n:
+        raise InvalidAction("action %d is not in the action space %r "
+                            "(0 to %d)" % (int(value), space, n - 1))
+    return int(value)
+
+
+#: The named action sets of `PassPipelineEnv(actions=...)`.
+ACTION_SETS = ("all", "safe", "compact")
+
+
+def action_set(actions, info):
+    """The action names of \\p actions: None or "all" (the plugin's whole
+    space), "safe", "compact", or a list of names, each checked against
+    the plugin's space \\p info. Raises ValueError naming what is wrong."""
+    if actions is None or actions == "all":
+        return list(info.names)
+    if isinstance(actions, str):
+        if actions == "compact":
+            return [n for n in COMPACT_ACTIONS if n in info.index and
+                    n not in UNSAFE_ACTIONS]
+        if actions == "safe":
+            return [n for n in info.names if n not in UNSAFE_ACTIONS]
+        raise ValueError("unknown action set %r (expected %s, or a list of "
+                         "action names)" % (actions, ", ".join(ACTION_SETS)))
+    try:
+        names = list(actions)
+    except TypeError:
+        raise ValueError("actions must be one of %s or a list of action "
+                         "names, not %r" % (", ".join(ACTION_SETS),
+                                            actions)) from None
+    bad = [n for n in names if not isinstance(n, str)]
+    if bad:
+        raise ValueError("action names must be strings, not %r" % (bad[0],))
+    unknown = [n for n in names if n not in info.index]
+    if unknown:
+        raise ValueError("not in the plugin's action space: %s"
+                         % ", ".join(repr(n) for n in unknown))
+    if not names:
+        raise ValueError("an empty action list")
+    dups = sorted({n for n in names if names.count(n) > 1})
+    if dups:
+        raise ValueError("actions listed twice: %s" % ", ".join(dups))
+    return names
+
+
 class PassPipelineEnv(Env):
     """Phase ordering on one LLVM module, as a Gymnasium environment.
 
@@ -317,6 +391,13 @@ class PassPipelineEnv(Env):
         error.
       prestart: keep one compiler started ahead on the next episode's
         input, so that a reset costs no process start.
+      timings: put times in `info` (`step_seconds`, and the report's
+        `agent_wait_ns`). Off by default, so that the same seed and
+        actions give equal `info` dicts (Gymnasium's `check_env`).
+
+    `step` takes an integer of `action_space` or an action name; anything
+    else raises `InvalidAction` (a ValueError) before anything happens: no
+    step is used and the episode goes on as it was.
     """
 
     metadata = {"render_modes": ["ansi", "human"]}
@@ -324,35 +405,30 @@ class PassPipelineEnv(Env):
     def __init__(self, benchmark="suite/sha256", *, observation="autophase",
                  reward="ic-oz", actions=None, max_episode_steps=None,
                  step_timeout=60.0, prestart=True, plugin=None, opt=None,
-                 dataset=None, render_mode=None, _shared=None):
+                 dataset=None, render_mode=None, timings=False,
+                 _shared=None):
+        # What the caller gives is checked before any process starts.
+        self.benchmark = datasets.resolve(benchmark, dataset)
+        if reward not in REWARDS and reward is not None:
+            raise ValueError("unknown reward %r (known: %s)"
+                             % (reward, ", ".join(REWARDS)))
+        if render_mode is not None and \
+                render_mode not in self.metadata["render_modes"]:
+            raise ValueError("render_mode %r is not one of %s" % (
+                render_mode, self.metadata["render_modes"]))
         self.plugin = find_plugin(plugin)
         self.opt = opt or find_tool("opt")
         self.info = probe_action_space(self.plugin, self.opt)
         self.dataset = dataset
-        self.benchmark = datasets.resolve(benchmark, dataset)
+        self.timings = bool(timings)
         self.step_timeout = step_timeout
         self.max_episode_steps = max_episode_steps
         self.prestart = prestart
         self.render_mode = render_mode
-        if reward not in REWARDS and reward is not None:
-            raise ValueError("unknown reward %r (known: %s)"
-                             % (reward, ", ".join(REWARDS)))
         self.reward_name = reward or "none"
 
         # Actions: env index -> plugin index.
-        if actions is None or actions == "all":
-            names = list(self.info.names)
-        elif actions == "compact":
-            names = [n for n in COMPACT_ACTIONS if n in self.info.index and
-                     n not in UNSAFE_ACTIONS]
-        elif actions == "safe":
-            names = [n for n in self.info.names if n not in UNSAFE_ACTIONS]
-        else:
-            names = list(actions)
-            unknown = [n for n in names if n not in self.info.index]
-            if unknown:
-                raise ValueError("not in the action space: %s"
-                                 % ", ".join(unknown))
+        names = action_set(actions, self.info)
         self.action_names = names
         self._plugin_action = [self.info.index[n] for n in names]
         self.action_space = Discrete(len(names))
@@ -424,12 +500,10 @@ class PassPipelineEnv(Env):
             self.pipeline(actions), self.benchmark.bitcode(), output)
 
     def _index(self, action):
-        if isinstance(action, str):
-            try:
-                return self.action_names.index(action)
-            except ValueError:
-                raise ValueError("no action named %r" % action) from None
-        return int(action)
+        """The env index of \\p action: an integer of the action space
+        (int, numpy integer, or a 0-d integer array) or an action name.
+        Anything else raises InvalidAction, which names the space."""
+        return _action_index(action, self.action_names, self.action_space)
 
     # --- Compiler processes --------------------------------------------------
 
@@ -518,18 +592,20 @@ class PassPipelineEnv(Env):
         "actions" (env indices or names) starts at the state after that
         prefix, from a snapshot. Raises CompileError if the compiler cannot
         start (or crashes on the prefix)."""
-        super().reset(seed=seed)
         options = options or {}
-        if "benchmark" in options:
-            bench = datasets.resolve(options["benchmark"], self.dataset)
-            if bench is not self.benchmark:
-                self.benchmark = bench
-                self._baselines = None
+        # Checked before anything changes.
         prefix = [self._index(a) for a in options.get("actions", ())]
         for a in prefix:
-            if not 0 < a < len(self.action_names) or \
-                    self._plugin_action[a] == 0:
-                raise ValueError("not an action to apply: %r" % (a,))
+            if self._plugin_action[a] == 0:
+                raise InvalidAction("a prefix cannot contain %r, which ends "
+                                    "the episode" % self.action_names[a])
+        bench = self.benchmark
+        if "benchmark" in options:
+            bench = datasets.resolve(options["benchmark"], self.dataset)
+        super().reset(seed=seed)
+        if bench is not self.benchmark:
+            self.benchmark = bench
+            self._baselines = None
         self._done = True
         self._error = ""
         try:
@@ -574,17 +650,17 @@ class PassPipelineEnv(Env):
         module as it was: reward 0 and `info["previous_error"]` says why. A
         compiler that crashes or hangs ends the episode with
         `info["error"]`."""
+        # Checked before anything changes: a rejected action uses no step
+        # and leaves the episode as it was.
+        a = self._index(action)
         if self._done:
             raise RuntimeError("step() with no episode running: call "
                                "reset() first")
-        a = self._index(action)
-        n = len(self.action_names)
-        # An index outside the space goes to the compiler as one outside
-        # its own, to be refused like any invalid answer.
-        plugin_action = (self._plugin_action[a] if 0 <= a < n
-                         else len(self.info) + abs(a))
+        plugin_action = self._plugin_action[a]
         c = self._compile
         self._steps += 1
+        began = time.monotonic()
+        timing = {}
         try:
             c.send(Reply(self._request.id, False, Choice(plugin_action)))
             if plugin_action == 0:
@@ -592,8 +668,15 @@ class PassPipelineEnv(Env):
                 self._done = True
                 self._compile.kill()
                 self._compile = None
+                report = c.report
+                if self.timings:
+                    timing["step_seconds"] = time.monotonic() - began
+                elif report is not None:
+                    # The compiler's wait for us is a time: not the same
+                    # twice, so not in info unless asked for.
+                    report = dataclasses.replace(report, agent_wait_ns=None)
                 return (self._last_obs, 0.0, True, False,
-                        self._info(report=c.report))
+                        self._info(report=report, **timing))
             request = c.receive()
             if request is None:
                 c.fail("the compiler ended the episode")
@@ -619,6 +702,8 @@ class PassPipelineEnv(Env):
                               self.text_size)
         self.episode_reward += reward
         self._last_obs = self._observation(o)
+        if self.timings:
+            info["step_seconds"] = time.monotonic() - began
         truncated = (self.max_episode_steps is not None and
                      self._steps >= self.max_episode_steps)
         if truncated:
@@ -638,7 +723,8 @@ class PassPipelineEnv(Env):
             max_episode_steps=self.max_episode_steps,
             step_timeout=self.step_timeout, prestart=False,
             plugin=self.plugin, opt=self.opt, dataset=self.dataset,
-            render_mode=self.render_mode, _shared=self._snapshots)
+            render_mode=self.render_mode, timings=self.timings,
+            _shared=self._snapshots)
         other._baselines = self._baselines
         other.reset(options={"actions": self._history})
         other._steps = self._steps
@@ -792,17 +878,21 @@ class SiteDecisionEnv(Env):
     def __init__(self, benchmark="suite/sha256", *, kinds=SITE_KINDS,
                  opt_level="Oz", reward="ic", timeout=300.0, plugin=None,
                  opt=None, dataset=None, render_mode=None):
-        self.plugin = find_plugin(plugin)
-        self.opt = opt or find_tool("opt")
-        self.dataset = dataset
         self.benchmark = datasets.resolve(benchmark, dataset)
-        self.kinds = tuple(kinds)
+        self.kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
         for k in self.kinds:
             if k not in SITE_KINDS:
                 raise ValueError("kind %r is not one of %s" % (k, SITE_KINDS))
+        if opt_level not in ("O1", "O2", "O3", "Os", "Oz"):
+            raise ValueError("opt_level %r is not one of O1, O2, O3, Os, Oz"
+                             % (opt_level,))
         self.opt_level = opt_level
         if reward not in ("ic", "text"):
-            raise ValueError("reward must be 'ic' or 'text'")
+            raise ValueError("reward must be 'ic' or 'text', not %r"
+                             % (reward,))
+        self.plugin = find_plugin(plugin)
+        self.opt = opt or find_tool("opt")
+        self.dataset = dataset
         self.reward_name = reward
         self.timeout = timeout
         self.render_mode = render_mode
@@ -932,10 +1022,10 @@ class SiteDecisionEnv(Env):
         return reward
 
     def step(self, action):
+        action = _action_index(action, self.action_names, self.action_space)
         if self._done:
             raise RuntimeError("step() with no episode running: call "
                                "reset() first")
-        action = int(action)
         extra = {}
         request = self._request
         if request is not None:
@@ -987,16 +1077,25 @@ class SiteDecisionEnv(Env):
         self._done = True
 
 
+# Gymnasium ids (switchyard.registration); registered when switchyard is
+# imported, if gymnasium is installed.
+from .registration import GYM_IDS, register_environments  # noqa: E402
+
+
 def make(name, **kwargs):
-    """An environment by name: "switchyard/pass-pipeline-v0" (alias
-    "llvm-ic-v0"), "switchyard/pass-pipeline-text-v0" (alias
-    "llvm-codesize-v0") or "switchyard/site-decision-v0"."""
-    name = name.split("/")[-1]
-    if name in ("pass-pipeline-v0", "llvm-ic-v0"):
+    """An environment by name: "switchyard/PassPipeline-v0" (also
+    "switchyard/pass-pipeline-v0", "llvm-ic-v0"),
+    "switchyard/PassPipelineText-v0" ("switchyard/pass-pipeline-text-v0",
+    "llvm-codesize-v0") or "switchyard/SiteDecision-v0"
+    ("switchyard/site-decision-v0"), without Gymnasium."""
+    key = name.split("/")[-1]
+    if key in ("PassPipeline-v0", "pass-pipeline-v0", "llvm-ic-v0"):
         return PassPipelineEnv(**kwargs)
-    if name in ("pass-pipeline-text-v0", "llvm-codesize-v0"):
+    if key in ("PassPipelineText-v0", "pass-pipeline-text-v0",
+               "llvm-codesize-v0"):
         kwargs.setdefault("reward", "text-oz")
         return PassPipelineEnv(**kwargs)
-    if name == "site-decision-v0":
+    if key in ("SiteDecision-v0", "site-decision-v0"):
         return SiteDecisionEnv(**kwargs)
-    raise ValueError("unknown environment %r" % name)
+    raise ValueError("unknown environment %r (known: %s)"
+                     % (name, ", ".join(GYM_IDS)))

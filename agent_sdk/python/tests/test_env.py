@@ -12,8 +12,9 @@ import pytest
 
 from switchyard import spaces
 from switchyard.compiler import CompileError
-from switchyard.env import (COMPACT_ACTIONS, UNSAFE_ACTIONS, PassPipelineEnv,
-                            SiteDecisionEnv, make, probe_action_space)
+from switchyard.env import (COMPACT_ACTIONS, UNSAFE_ACTIONS, InvalidAction,
+                            PassPipelineEnv, SiteDecisionEnv, make,
+                            probe_action_space)
 from switchyard.tools import count_ir_instructions, find_tool
 
 BENCH = "sha256"  # the smallest program of the suite
@@ -90,15 +91,105 @@ def test_episode_rewards_against_oz(env):
         env.step(1)
 
 
-def test_invalid_action_is_refused_and_the_episode_goes_on(env):
+@pytest.mark.parametrize("bad", [999, -1, 1.7, 2.0, True, "no-such-pass",
+                                 np.float64(1.0), np.array([1]), None])
+def test_an_action_outside_the_space_is_rejected_and_nothing_changes(
+        env, bad):
+    env.reset()
+    env.step("sroa")
+    count, steps, history = env.inst_count, env._steps, env.action_history
+    with pytest.raises(InvalidAction, match=r"action space Discrete\(%d\)"
+                       % env.action_space.n) as e:
+        env.step(bad)
+    assert isinstance(e.value, ValueError)
+    assert repr(bad)[:10] in str(e.value) or str(bad) in str(e.value)
+    # No step used up, the same state, and the episode goes on.
+    assert (env.inst_count, env._steps, env.action_history) == (
+        count, steps, history)
+    _, _, term, trunc, info = env.step("instcombine")
+    assert not term and not trunc and "previous_error" not in info
+    assert info["steps"] == steps + 1
+    assert info["actions"] == ["sroa", "instcombine"]
+
+
+def test_integer_actions_of_every_kind_are_accepted(env):
+    env.reset()
+    i = env.action_names.index("sroa")
+    for a in (i, np.int64(i), np.int32(i), np.array(i)):
+        env.reset()
+        assert env.step(a)[4]["actions"] == ["sroa"]
+
+
+def test_a_bad_prefix_is_rejected_before_anything_changes(env):
+    env.reset()
+    env.step("sroa")
+    for prefix in (["sroa", "stop"], [999], ["no-such-pass"]):
+        with pytest.raises(InvalidAction):
+            env.reset(options={"actions": prefix})
+        assert env.action_history == ["sroa"]
+    assert env.step("gvn")[4]["actions"] == ["sroa", "gvn"]
+
+
+def test_a_refused_answer_leaves_the_module_and_the_episode_goes_on(env):
+    """The compiler's own refusal (here: an action index outside its
+    space, which the environment no longer sends by itself)."""
     env.reset()
     count = env.inst_count
-    _, reward, term, trunc, info = env.step(env.action_space.n + 5)
+    sroa = env.action_names.index("sroa")
+    real = env._plugin_action[sroa]
+    env._plugin_action[sroa] = len(env.info) + 5
+    try:
+        _, reward, term, trunc, info = env.step("sroa")
+    finally:
+        env._plugin_action[sroa] = real
     assert "is not one of the" in info["previous_error"]
     assert reward == 0.0 and not term and not trunc
     assert env.inst_count == count and env.actions == []
-    _, _, _, _, info = env.step("sroa")  # by name, too
+    _, _, _, _, info = env.step("sroa")
     assert "previous_error" not in info and info["actions"] == ["sroa"]
+
+
+def _equal(a, b):
+    """Gymnasium's data_equivalence, for what info holds."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(map(_equal, a, b))
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and np.array_equal(a, b)
+    return a == b
+
+
+def test_steps_are_deterministic_as_check_env_wants(plugin):
+    """gymnasium.utils.env_checker's step determinism: the same seed and
+    action give equal observations and info, the end-of-module report
+    included (its agent_wait_ns is a time: left out unless timings=True)."""
+    e = PassPipelineEnv(BENCH, plugin=plugin, actions="compact")
+    try:
+        for action in (e.action_names.index("sroa"), 0):
+            runs = []
+            for _ in range(2):
+                e.action_space.seed(3)
+                e.reset(seed=3)
+                runs.append(e.step(action))
+            (o1, r1, t1, u1, i1), (o2, r2, t2, u2, i2) = runs
+            assert np.array_equal(o1, o2) and (r1, t1, u1) == (r2, t2, u2)
+            assert _equal(i1, i2), (i1, i2)
+        assert i1["report"].agent_wait_ns is None
+        assert "step_seconds" not in i1
+    finally:
+        e.close()
+    timed = PassPipelineEnv(BENCH, plugin=plugin, timings=True,
+                            prestart=False)
+    try:
+        timed.reset()
+        assert timed.step("sroa")[4]["step_seconds"] > 0
+        info = timed.step(0)[4]
+        assert info["report"].agent_wait_ns > 0 and info["step_seconds"] > 0
+    finally:
+        timed.close()
 
 
 def test_equivalent_command_reproduces_the_count_without_switchyard(env):
