@@ -135,10 +135,22 @@ class RandomAgent(Agent):
         return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def make_policy(spec, seed=0):
-    """A built-in policy by name: "default" or "random"."""
+def make_policy(spec, seed=0, action_space=None):
+    """A built-in policy by name: "default", "random", or "script:FILE"
+    (`switchyard.script.ScriptAgent`: first-match rules, the language of
+    switchyard-agent's scripts; \\p action_space, if given, is what its
+    pass-pipeline rules are checked against as it loads). Raises
+    ValueError (a `ScriptError` for a script, naming FILE:LINE) or OSError
+    for a script that cannot be read."""
     if spec == "default":
         return DefaultAgent()
     if spec == "random":
         return RandomAgent(seed)
-    raise ValueError("unknown policy %r (expected default or random)" % spec)
+    if isinstance(spec, str) and spec.startswith("script:"):
+        from .script import ScriptAgent
+        path = spec[len("script:"):]
+        if not path:
+            raise ValueError("script: needs a file, as script:FILE")
+        return ScriptAgent(path, action_space=action_space)
+    raise ValueError("unknown policy %r (expected default, random or "
+                     "script:FILE)" % (spec,))

@@ -1,6 +1,7 @@
 """The command line of `python3 -m switchyard` and of `switchyard.main`.
 
-    python3 -m switchyard --socket PATH [--policy default|random] [--seed N]
+    python3 -m switchyard --socket PATH [--policy default|random|script:FILE]
+                          [--seed N]
                           [--log FILE] [--print-reports] [--quiet]
                           [--allow-other-users] [--handshake-timeout-ms N]
                           [-- COMMAND ARGS...]
@@ -107,6 +108,44 @@ def _report_line(prog, report):
     return line
 
 
+_COMMANDS = """commands:
+  run        run a search agent (random, greedy, qlearn) over benchmarks:
+             a results table against -Oz, JSON, plots
+  baselines  the -O0/-Oz/-O3 sizes of benchmarks (fills the cache)
+
+Each has its own --help: %(prog)s run --help
+"""
+
+
+def _int(text):
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not an integer: %r" % text) \
+            from None
+
+
+def _action_space(policy):
+    """The plugin's pass-pipeline action space, for checking a script's
+    rules as it loads, if the script has pipeline rules and a plugin is
+    at hand (SWITCHYARD_PLUGIN, SWITCHYARD_BUILD_DIR, or this package's
+    build); else None, and each compiler's Hello is checked instead."""
+    if not policy.startswith("script:"):
+        return None
+    try:
+        with open(policy[len("script:"):], encoding="utf-8") as f:
+            if not any(line.split("#", 1)[0].split()[:1] == [
+                    "pass-pipeline"] for line in f):
+                return None
+    except OSError:
+        return None  # make_policy says why
+    try:
+        from .env import probe_action_space
+        return probe_action_space().names
+    except Exception:  # no plugin or no opt here: check at each Hello
+        return None
+
+
 def main(agent=None, argv=None, prog=None):
     """Parses the command line, serves \\p agent (or the --policy), and
     returns the exit status."""
@@ -118,30 +157,56 @@ def main(agent=None, argv=None, prog=None):
     if prog is None:
         prog = (os.path.basename(sys.argv[0]) if agent is not None
                 else "switchyard")
+    # Usage and errors name the command as it is typed.
+    usage_prog = "python3 -m switchyard" if prog == "switchyard" else prog
     parser = argparse.ArgumentParser(
-        prog=prog, usage="%(prog)s --socket PATH [options] [-- COMMAND ...]",
+        prog=usage_prog,
+        usage="%(prog)s --socket PATH [options] [-- COMMAND ...]" + (
+            "\n       %(prog)s {run,baselines} ..." if agent is None
+            else ""),
         description="Serve a Switchyard agent to compilers; with a COMMAND, "
-        "run it with SWITCHYARD_AGENT set and exit with its status.")
+        "run it with SWITCHYARD_AGENT set and exit with its status.",
+        epilog=None if agent is not None else _COMMANDS % {
+            "prog": usage_prog},
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--socket", required=True, help="the Unix socket")
     if agent is None:
         parser.add_argument("--policy", default="default",
-                            choices=["default", "random"])
-        parser.add_argument("--seed", type=lambda s: int(s, 0), default=0)
+                            metavar="default|random|script:FILE",
+                            help="the built-in policy to serve (default: "
+                            "default); script:FILE runs first-match rules "
+                            "(docs/agents.md)")
+        parser.add_argument("--seed", type=_int, default=0,
+                            help="the random policy's seed")
     parser.add_argument("--log", metavar="FILE",
                         help="one JSON line per decision")
     parser.add_argument("--print-reports", action="store_true",
                         help="one line per module report")
     parser.add_argument("--allow-other-users", action="store_true")
-    parser.add_argument("--handshake-timeout-ms", type=int, default=10000)
+    parser.add_argument("--handshake-timeout-ms", type=_int, default=10000)
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args(argv)
+    if args.handshake_timeout_ms <= 0:
+        parser.error("--handshake-timeout-ms must be positive, not %d"
+                     % args.handshake_timeout_ms)
     if agent is None:
-        agent = make_policy(args.policy, args.seed)
+        try:
+            agent = make_policy(args.policy, args.seed,
+                                action_space=_action_space(args.policy))
+        except OSError as e:
+            parser.error("--policy %s: %s" % (args.policy,
+                                              e.strerror or e))
+        except ValueError as e:
+            parser.error("--policy %s: %s" % (args.policy, e))
+    try:
+        log_file = open(args.log, "w", encoding="utf-8") if args.log \
+            else None
+    except OSError as e:
+        parser.error("--log %s: %s" % (args.log, e.strerror or e))
 
     def log(line):
         print("%s: %s" % (prog, line), file=sys.stderr, flush=True)
 
-    log_file = open(args.log, "w", encoding="utf-8") if args.log else None
     on_decision = None
     if log_file:
         def on_decision(session, request, answer):

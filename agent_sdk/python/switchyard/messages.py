@@ -401,6 +401,7 @@ class Subscription:
     passes: Tuple[str, ...] = ()
     functions: Tuple[str, ...] = ()
     observe: int = 0  # ObservationMask bits wanted with each request
+    no_features: bool = False  # the compiler computes and sends none
 
     def __post_init__(self):
         object.__setattr__(self, "passes", tuple(self.passes))
@@ -410,7 +411,8 @@ class Subscription:
     @classmethod
     def _read(cls, s):
         return cls(kind_name(s.Kind()), _strings(s, "Passes"),
-                   _strings(s, "Functions"), s.Observations())
+                   _strings(s, "Functions"), s.Observations(),
+                   bool(s.NoFeatures()))
 
     def _write(self, b):
         passes = _make_strings(b, self.passes)
@@ -420,6 +422,8 @@ class Subscription:
         FbSubscription.SubscriptionAddPasses(b, passes)
         FbSubscription.SubscriptionAddFunctions(b, functions)
         FbSubscription.SubscriptionAddObservations(b, self.observe)
+        if self.no_features:
+            FbSubscription.SubscriptionAddNoFeatures(b, True)
         return FbSubscription.SubscriptionEnd(b)
 
 
