@@ -18,6 +18,11 @@
 #            loop and other decisions get random legal answers;
 #   replace  SWITCHYARD_PIPELINE=replace: the -O2 pipeline's optional passes
 #            are replaced by a random switchyard-pipeline episode per module.
+#   only-KIND  SWITCHYARD_HOOKS=KIND: only that decision kind is offered (e.g.
+#            only-loop-vectorize), every other decision is LLVM's. Not in the
+#            default MODES; it finds a kind's bugs far more often than gate
+#            mode, where the random answers of the other kinds (skipped
+#            passes, unroll counts that spend the growth budget) hide them.
 #
 # SEEDS: N (seeds 1..N), A-B, or a list a,b,c. Default 20.
 # PROGRAMS: C files, or directories holding one multi-file program (all its
@@ -47,6 +52,12 @@ PLUGIN=$(realpath -m "${PLUGIN:-$build/plugin/libSwitchyard.so}")
 AGENT=$(realpath -m "${AGENT:-$build/agent_sdk/switchyard-agent}")
 export PLUGIN AGENT
 MODES=${MODES:-gate replace}
+for mode in $MODES; do
+  [[ $mode =~ ^(gate|replace|only-(pass-gate|inline|loop-unroll|loop-vectorize|loop-distribute|licm))$ ]] || {
+    echo "differential: unknown mode '$mode' (gate, replace, only-KIND)" >&2
+    exit 2
+  }
+done
 JOBS=${JOBS:-2}
 export RUN_TIMEOUT=${RUN_TIMEOUT:-30}
 export COMPILE_TIMEOUT=${COMPILE_TIMEOUT:-1800}
@@ -201,6 +212,8 @@ run_case() {
   local envs=()
   if [[ $mode == replace ]]; then
     envs=(SWITCHYARD_PIPELINE=replace SWITCHYARD_PIPELINE_OUT="$dir/episodes")
+  elif [[ $mode == only-* ]]; then
+    envs=(SWITCHYARD_HOOKS="${mode#only-}")
   fi
   local status=PASS crc=0 rc=0 t0 secs
   t0=$(date +%s.%N)
