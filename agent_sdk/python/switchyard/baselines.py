@@ -17,8 +17,10 @@ checks that the two instruction counts agree, measures `.text`, and builds
 and runs the program's self-check.
 """
 
+import json
 import math
 import os
+import re
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -29,8 +31,8 @@ import numpy as np
 from . import datasets
 from .compiler import CompileError
 from .env import PassPipelineEnv, replay
-from .tools import (ToolError, count_ir_instructions, find_tool,
-                    object_text_size, run)
+from .tools import (LLVM_MAJOR, ToolError, count_ir_instructions,
+                    find_tool, llvm_version, object_text_size, run)
 
 __all__ = ["SearchResult", "Validation", "random_search", "greedy_search",
            "qlearning_search", "QLearningAgent", "validate", "AGENTS",
@@ -67,6 +69,10 @@ class SearchResult:
     # back to them when a sequence fails its checks.
     candidates: List = field(default_factory=list)
     rejected: List = field(default_factory=list)  # (actions, why)
+    # The best count over the search: [seconds, steps, instructions] each
+    # time it improved, and where the search stopped.
+    trace: List = field(default_factory=list)
+    shortened: int = 0           # actions `shorten` dropped
 
     @property
     def ic_vs_oz(self):
@@ -134,10 +140,59 @@ def _choices(env):
     return [i for i, n in enumerate(env.action_names) if n != "stop"]
 
 
+class _Budget:
+    """What a search may spend (seconds, and steps if \\p steps is set), the
+    progress callback, and the trace of the best count over time."""
+
+    def __init__(self, result, seconds, steps, progress):
+        self.result = result
+        self.seconds = seconds
+        self.steps = steps
+        self.progress = progress
+        self.best = None
+        self.start = time.monotonic()
+
+    def elapsed(self):
+        return time.monotonic() - self.start
+
+    def spent(self):
+        return (self.elapsed() >= self.seconds or
+                (self.steps is not None and self.result.steps >= self.steps))
+
+    def fraction(self):
+        """How much is spent, 0 to 1: of the steps when they are the
+        budget (so that a seeded search does the same wherever it runs),
+        else of the time."""
+        if self.steps is not None:
+            return min(1.0, self.result.steps / max(1, self.steps))
+        return min(1.0, self.elapsed() / max(1e-9, self.seconds))
+
+    def record(self, count):
+        """Notes the best count so far (a point of the trace when it
+        improves) and tells the progress callback."""
+        if self.best is None or count < self.best:
+            self.best = count
+            self.result.trace.append([round(self.elapsed(), 3),
+                                      self.result.steps, int(count)])
+        if self.progress:
+            self.progress(self.elapsed(), self.best)
+
+    def finish(self):
+        self.result.seconds = self.elapsed()
+        if self.best is not None and (
+                not self.result.trace or
+                self.result.trace[-1][1] != self.result.steps):
+            # The last point: where the search stopped.
+            self.result.trace.append([round(self.result.seconds, 3),
+                                      self.result.steps, int(self.best)])
+
+
 def random_search(benchmark, budget_seconds=60.0, *, seed=0, actions="safe",
                   patience=20, max_length=200, env_kwargs=None,
-                  progress=None):
-    """Random episodes until the budget is spent. An episode ends after
+                  progress=None, budget_steps=None):
+    """Random episodes until the budget is spent (\\p budget_seconds, and
+    \\p budget_steps steps if given: with a step budget, the same seed
+    gives the same result on any machine). An episode ends after
     \\p patience steps without a new best of its own (or \\p max_length
     steps); every prefix counts."""
     benchmark = datasets.resolve(benchmark)
@@ -147,13 +202,14 @@ def random_search(benchmark, budget_seconds=60.0, *, seed=0, actions="safe",
     result = SearchResult(benchmark.name, "random", [], 0,
                           _baselines(benchmark))
     env = _env(benchmark, actions, env_kwargs)
-    start = time.monotonic()
+    budget = _Budget(result, budget_seconds, budget_steps, progress)
     try:
         _, info = env.reset(seed=seed)
         best = _Best(info["inst_count"])
+        budget.record(best.count)
         choices = _choices(env)
         first = True
-        while time.monotonic() - start < budget_seconds:
+        while not budget.spent():
             if not first:
                 _, info = env.reset()
             first = False
@@ -171,29 +227,27 @@ def random_search(benchmark, budget_seconds=60.0, *, seed=0, actions="safe",
                 if count < episode_best:
                     episode_best, stale = count, 0
                     episode_actions = env.action_history
-                    if count < best.count and progress:
-                        progress(time.monotonic() - start, count)
+                    if count < best.count:
+                        budget.record(count)
                 else:
                     stale += 1
-                if term or trunc or stale >= patience or \
-                        time.monotonic() - start >= budget_seconds:
+                if term or trunc or stale >= patience or budget.spent():
                     break
             # One candidate per episode: runners-up that do not share the
             # best one's prefix, in case it miscompiles.
             if episode_actions:
                 best.offer(episode_best, episode_actions)
-            if progress:
-                progress(time.monotonic() - start, best.count)
+            budget.record(best.count)
     finally:
         env.close()
     result.actions, result.inst_count = best.actions, best.count
     result.candidates = best.candidates()
-    result.seconds = time.monotonic() - start
+    budget.finish()
     return result
 
 
 def greedy_search(benchmark, budget_seconds=60.0, *, actions="safe",
-                  env_kwargs=None, progress=None, seed=0):
+                  env_kwargs=None, progress=None, seed=0, budget_steps=None):
     """At each step, the action that shrinks the module most, each
     candidate tried from the current prefix's snapshot. Stops when no
     action shrinks it, or when the budget is spent (then the best candidate
@@ -202,16 +256,17 @@ def greedy_search(benchmark, budget_seconds=60.0, *, actions="safe",
     result = SearchResult(benchmark.name, "greedy", [], 0,
                           _baselines(benchmark))
     env = _env(benchmark, actions, env_kwargs)
-    start = time.monotonic()
+    budget = _Budget(result, budget_seconds, budget_steps, progress)
     try:
         _, info = env.reset(seed=seed)
         current = info["inst_count"]
+        budget.record(current)
         prefix, counts = [], [current]
         choices = _choices(env)
-        while time.monotonic() - start < budget_seconds:
+        while not budget.spent():
             step_best = (current, None)
             for a in choices:
-                if time.monotonic() - start >= budget_seconds:
+                if budget.spent():
                     break
                 try:
                     env.reset(options={"actions": prefix})
@@ -229,12 +284,11 @@ def greedy_search(benchmark, budget_seconds=60.0, *, actions="safe",
                 if info["inst_count"] < step_best[0]:
                     step_best = (info["inst_count"], a)
             if step_best[1] is None:
-                break  # a local minimum (or out of time)
+                break  # a local minimum (or out of budget)
             prefix.append(step_best[1])
             current = step_best[0]
             counts.append(current)
-            if progress:
-                progress(time.monotonic() - start, current)
+            budget.record(current)
     finally:
         env.close()
     result.actions = [env.action_names[a] for a in prefix]
@@ -242,7 +296,7 @@ def greedy_search(benchmark, budget_seconds=60.0, *, actions="safe",
     # Shorter prefixes of the path are the runners-up.
     result.candidates = [(counts[i], result.actions[:i])
                          for i in range(len(prefix), -1, -1)]
-    result.seconds = time.monotonic() - start
+    budget.finish()
     return result
 
 
@@ -263,20 +317,43 @@ class QLearningAgent:
     programs. The step reward is the environment's (instruction-count
     reduction normalized against -Oz). Exploration is epsilon-greedy.
 
-        agent = QLearningAgent(n_actions=env.action_space.n)
+        agent = QLearningAgent(action_names=env.action_names)
         agent.train(env, episodes=50)
         a = agent.act(obs)            # greedy w.r.t. the table
+        agent.save("q.json")          # or "q.npz"
+        agent = QLearningAgent.load("q.json", action_names=env.action_names)
+
+    A saved model records its actions by name and the LLVM version it was
+    trained with: `load` refuses a model of another LLVM major (its action
+    space and passes differ) or one that names actions the environment
+    does not have, and maps the table onto the environment's action order.
     """
 
-    def __init__(self, n_actions, *, alpha=0.5, gamma=0.9, epsilon=0.3,
-                 resolution=1.0, exclude=(0,), seed=0):
-        self.n_actions = n_actions
+    #: What `save` writes as "format".
+    FORMAT = "switchyard-qlearning"
+
+    def __init__(self, n_actions=None, *, action_names=None, alpha=0.5,
+                 gamma=0.9, epsilon=0.3, resolution=1.0, exclude=(0,),
+                 seed=0, llvm=None):
+        if action_names is not None:
+            action_names = [str(n) for n in action_names]
+            if n_actions is not None and n_actions != len(action_names):
+                raise ValueError("n_actions=%d but %d action names" % (
+                    n_actions, len(action_names)))
+            n_actions = len(action_names)
+        if n_actions is None or int(n_actions) <= 0:
+            raise ValueError("QLearningAgent needs action_names (or "
+                             "n_actions > 0)")
+        self.n_actions = int(n_actions)
+        self.action_names = action_names
         self.alpha, self.gamma, self.epsilon = alpha, gamma, epsilon
         self.resolution = resolution
-        self.allowed = np.array([a for a in range(n_actions)
-                                 if a not in exclude])
+        self.exclude = tuple(int(a) for a in exclude)
+        self.allowed = np.array([a for a in range(self.n_actions)
+                                 if a not in self.exclude])
         self.q = {}
         self.rng = np.random.default_rng(seed)
+        self.llvm = llvm  # the LLVM version it is trained with
 
     def state(self, obs):
         x = np.asarray(obs, dtype=np.float64)[list(_STATE_FEATURES)]
@@ -333,43 +410,166 @@ class QLearningAgent:
     def train(self, envs, episodes=100, length=30):
         """Trains over one environment or several (round robin)."""
         envs = envs if isinstance(envs, (list, tuple)) else [envs]
+        for env in envs:
+            self._check_env(env)
         for i in range(episodes):
             self.run_episode(envs[i % len(envs)], length=length)
         return self
 
+    def _check_env(self, env):
+        names = list(getattr(env, "action_names", []) or [])
+        if self.action_names is None:
+            if names and len(names) == self.n_actions:
+                self.action_names = names
+        elif names and names != self.action_names:
+            raise ValueError(
+                "the environment's actions are not the agent's: load the "
+                "agent with action_names=env.action_names to map them")
+        if self.llvm is None:
+            info = getattr(env, "info", None)
+            self.llvm = _llvm_number(getattr(info, "compiler_version", ""))
+
+    # --- Saving and loading ------------------------------------------------
+
+    def to_dict(self):
+        """The model as JSON-able data: actions by name, the LLVM version,
+        the settings and the table."""
+        if self.action_names is None:
+            raise ValueError("a model is saved with its action names: make "
+                             "the agent with action_names=env.action_names")
+        keys = sorted(self.q)
+        return {
+            "format": self.FORMAT, "version": 1,
+            "llvm": self.llvm or llvm_version(),
+            "actions": list(self.action_names),
+            "exclude": [self.action_names[a] for a in self.exclude
+                        if 0 <= a < self.n_actions],
+            "state_features": list(_STATE_FEATURES),
+            "resolution": self.resolution, "alpha": self.alpha,
+            "gamma": self.gamma, "epsilon": self.epsilon,
+            "states": [list(k) for k in keys],
+            "values": [self.q[k].tolist() for k in keys]}
+
     def save(self, path):
-        keys = list(self.q)
-        np.savez_compressed(path, keys=np.array(keys, dtype=np.int64),
-                            values=np.array([self.q[k] for k in keys]))
+        """Writes the model to \\p path, exactly that file: NumPy's .npz if
+        the name ends in .npz, else JSON."""
+        data = self.to_dict()
+        path = os.fspath(path)
+        tmp = path + ".tmp"
+        if path.endswith(".npz"):
+            meta = dict(data)
+            states, values = meta.pop("states"), meta.pop("values")
+            with open(tmp, "wb") as f:  # a file: savez adds no suffix
+                np.savez_compressed(
+                    f, meta=np.array(json.dumps(meta)),
+                    states=np.array(states, dtype=np.int64).reshape(
+                        len(states), len(_STATE_FEATURES)),
+                    values=np.array(values, dtype=np.float64).reshape(
+                        len(values), self.n_actions))
+        else:
+            with open(tmp, "w") as f:
+                json.dump(data, f)
+        os.replace(tmp, path)
+        return path
 
     @classmethod
-    def load(cls, path, **kwargs):
-        data = np.load(path)
-        agent = cls(data["values"].shape[1], **kwargs)
-        agent.q = {tuple(k.tolist()): v for k, v in
-                   zip(data["keys"], data["values"])}
+    def load(cls, path, *, action_names=None, llvm=None, **kwargs):
+        """A model saved by `save`. \\p action_names (an environment's
+        `action_names`) maps the table onto that order; every action of
+        the model must be among them. \\p llvm is the LLVM version to check
+        against (default: that of opt-22). Raises ValueError when the
+        model is of another LLVM major or names unknown actions."""
+        path = os.fspath(path)
+        with open(path, "rb") as f:
+            head = f.read(2)
+        try:
+            if head == b"PK":  # a zip: .npz
+                with np.load(path, allow_pickle=False) as z:
+                    if "meta" not in z:
+                        raise ValueError("no action names or LLVM version "
+                                         "(an older format): retrain it")
+                    data = json.loads(str(z["meta"]))
+                    data["states"] = z["states"].tolist()
+                    data["values"] = z["values"].tolist()
+            else:
+                with open(path) as f:
+                    data = json.load(f)
+        except (ValueError, KeyError, OSError) as e:
+            raise ValueError("%s: not a Q-learning model: %s" % (path, e)) \
+                from None
+        if not isinstance(data, dict) or data.get("format") != cls.FORMAT:
+            raise ValueError("%s: not a Q-learning model (no %r format)"
+                             % (path, cls.FORMAT))
+        stored = data["actions"]
+        have = llvm or _current_llvm()
+        if _llvm_major(data["llvm"]) != _llvm_major(have):
+            raise ValueError(
+                "%s: trained with LLVM %s, this is LLVM %s: the action space "
+                "differs between LLVM major versions; retrain the model"
+                % (path, data["llvm"], have))
+        if list(data.get("state_features", _STATE_FEATURES)) != \
+                list(_STATE_FEATURES):
+            raise ValueError("%s: made with other state features %r"
+                             % (path, data["state_features"]))
+        names = list(action_names) if action_names is not None else stored
+        unknown = [n for n in stored if n not in names]
+        if unknown:
+            raise ValueError("%s: actions not in this action space: %s"
+                             % (path, ", ".join(unknown)))
+        column = [names.index(n) for n in stored]
+        for key in ("resolution", "alpha", "gamma", "epsilon"):
+            kwargs.setdefault(key, data[key])
+        kwargs.setdefault("exclude", [names.index(n) for n in
+                                      data.get("exclude", ())])
+        agent = cls(action_names=names, llvm=data["llvm"], **kwargs)
+        for state, values in zip(data["states"], data["values"]):
+            row = np.zeros(len(names))
+            row[column] = values
+            agent.q[tuple(int(v) for v in state)] = row
         return agent
+
+
+def _llvm_number(text):
+    """"22.1.8" from "22.1.8", "LLVM 22.1.8", ... (or the text itself)."""
+    m = re.search(r"\d+(\.\d+)*", text or "")
+    return m.group(0) if m else (text or None)
+
+
+def _llvm_major(version):
+    try:
+        return int(str(version).split(".")[0].split()[-1])
+    except (ValueError, IndexError):
+        raise ValueError("not an LLVM version: %r" % (version,)) from None
+
+
+def _current_llvm():
+    try:
+        return llvm_version()
+    except ToolError:
+        return str(LLVM_MAJOR)
 
 
 def qlearning_search(benchmark, budget_seconds=60.0, *, seed=0,
                      actions="compact", length=40, env_kwargs=None,
-                     progress=None, agent=None):
+                     progress=None, agent=None, budget_steps=None):
     """Trains a `QLearningAgent` online on the benchmark for the budget,
-    with epsilon decaying from 0.5 to 0.05, and returns the best prefix of
-    any episode (its greedy episodes included)."""
+    with epsilon decaying from 0.5 to 0.05 (over the steps when
+    \\p budget_steps is given, else over the time), and returns the best
+    prefix of any episode (its greedy episodes included)."""
     benchmark = datasets.resolve(benchmark)
     result = SearchResult(benchmark.name, "qlearn", [], 0,
                           _baselines(benchmark))
     env = _env(benchmark, actions, env_kwargs, observation="autophase")
-    start = time.monotonic()
+    budget = _Budget(result, budget_seconds, budget_steps, progress)
     stop = env.action_names.index("stop") if "stop" in env.action_names \
         else -1
-    agent = agent or QLearningAgent(env.action_space.n, exclude=(stop,),
-                                    seed=seed)
-    best = None
     try:
+        agent = agent or QLearningAgent(action_names=env.action_names,
+                                        exclude=(stop,), seed=seed)
+        agent._check_env(env)
         _, info = env.reset(seed=seed)
         best = _Best(info["inst_count"])
+        budget.record(best.count)
 
         episode = {}
 
@@ -380,26 +580,24 @@ def qlearning_search(benchmark, budget_seconds=60.0, *, seed=0,
             elif info["inst_count"] < episode.get("count", 1 << 62):
                 episode["count"] = info["inst_count"]
                 episode["actions"] = info["actions"]
-                if info["inst_count"] < best.count and progress:
-                    progress(time.monotonic() - start, info["inst_count"])
+                if info["inst_count"] < best.count:
+                    budget.record(info["inst_count"])
 
-        while time.monotonic() - start < budget_seconds:
-            frac = (time.monotonic() - start) / budget_seconds
+        while not budget.spent():
             eps = 0.0 if result.episodes % 5 == 4 else \
-                max(0.05, 0.5 * (1 - frac))
+                max(0.05, 0.5 * (1 - budget.fraction()))
             result.episodes += 1
             episode.clear()
             agent.run_episode(env, epsilon=eps, length=length,
                               on_step=on_step)
             if episode.get("actions"):
                 best.offer(episode["count"], episode["actions"])
-            if progress:
-                progress(time.monotonic() - start, best.count)
+            budget.record(best.count)
     finally:
         env.close()
     result.actions, result.inst_count = best.actions, best.count
     result.candidates = best.candidates()
-    result.seconds = time.monotonic() - start
+    budget.finish()
     result.agent_state = agent
     return result
 
@@ -431,16 +629,19 @@ def plain_inst_count(benchmark, pipeline, timeout=300):
     return count_ir_instructions(out.decode("utf-8", "replace"))
 
 
-def shorten(result, budget_seconds=10.0, *, plugin=None):
+def shorten(result, budget_seconds=10.0, *, benchmark=None, plugin=None):
     """Drops actions from \\p result's best sequence that do not help:
     chunks of it (halves, quarters, ..., single actions, each round from
     the end) are removed when plain `opt-22` then gives no more
     instructions. Stops when the budget is spent. Searches leave many
     actions that change nothing; the shorter sequence reads better and
     compiles faster. Updates `result.actions` (and `inst_count`, which can
-    only go down); returns how many actions were dropped."""
+    only go down) and `result.shortened`; returns how many actions were
+    dropped. \\p benchmark is the `Benchmark` searched (needed for one
+    that is not in the bundled suite: `result.benchmark` is only its
+    name)."""
     from .env import probe_action_space
-    benchmark = datasets.resolve(result.benchmark)
+    benchmark = datasets.resolve(benchmark or result.benchmark)
     info = probe_action_space(plugin)
     start = time.monotonic()
     actions = list(result.actions)
@@ -469,6 +670,7 @@ def shorten(result, budget_seconds=10.0, *, plugin=None):
             break
         size = max(1, size // 2)
     dropped = len(result.actions) - len(actions)
+    result.shortened += dropped
     if dropped:
         old = (result.inst_count, list(result.actions))
         result.actions, result.inst_count = actions, best

@@ -2,8 +2,9 @@
 
     python3 -m switchyard run --agent random --budget-seconds 60 \\
         [--benchmarks sha256,json,'suite/*'] [--dataset suite|DIR|FILE.json]
-        [--actions safe|compact|all] [--seed N] [--plot out.png]
-        [--json out.json] [--show-sequences] [--no-validate]
+        [--actions safe|compact|all|NAME,...] [--seed N] [--jobs N]
+        [--budget-steps N] [--plot out.png] [--json out.json]
+        [--show-sequences] [--no-validate]
     python3 -m switchyard baselines [--dataset ...] [--benchmarks ...]
 
 For each benchmark, the agent searches for the action sequence with the
@@ -17,6 +18,7 @@ smaller than -Oz), with geometric means.
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import platform
@@ -26,133 +28,162 @@ import time
 
 from . import baselines as bl
 from . import datasets
-from .tools import llvm_version
+from .compiler import CompileError
+from .tools import ToolError, llvm_version
 
-__all__ = ["main", "format_table", "format_markdown", "plot", "load"]
+__all__ = ["main", "format_table", "format_markdown", "plot", "load",
+           "run_benchmark", "UsageError"]
+
+
+class UsageError(Exception):
+    """A bad command-line value: the message names it; exit status 2."""
+
+
+def _tqdm():
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - depends on the machine
+        raise UsageError("the runner's progress bar needs tqdm: apt-get "
+                         "install python3-tqdm") from None
+    return tqdm
+
+
+def _tabulate(rows, headers, **kwargs):
+    try:
+        from tabulate import tabulate
+    except ImportError:  # pragma: no cover - depends on the machine
+        raise UsageError("the runner's tables need tabulate: apt-get "
+                         "install python3-tabulate") from None
+    return tabulate(rows, headers, disable_numparse=True, **kwargs)
 
 
 class Progress:
-    """One status line on stderr, redrawn in place on a terminal; on
-    anything else, a line per finished benchmark."""
+    """A tqdm bar on stderr over the whole run (each benchmark is its
+    budget of seconds), when stderr is a terminal; and one line per
+    finished benchmark, always (unless disabled)."""
 
     def __init__(self, total, agent, budget, stream=None, enabled=True):
         self.total = total
         self.agent = agent
         self.budget = budget
         self.stream = stream or sys.stderr
-        self.tty = enabled and self.stream.isatty()
         self.enabled = enabled
-        self.index = 0
+        self.finished = 0
         self.name = ""
-        self._last = 0.0
-        self.start = time.monotonic()
+        self._base = 0.0
+        self.bar = _tqdm()(
+            total=total * budget, file=self.stream, leave=False,
+            disable=not (enabled and self.stream.isatty()),
+            unit="s", dynamic_ncols=True, mininterval=0.2,
+            bar_format="{l_bar}{bar}| {postfix} [{elapsed}<{remaining}]")
 
     def begin(self, index, name):
-        self.index, self.name = index, name
-        self.update(0.0, None, force=True)
+        """Serial runs: benchmark \\p index starts."""
+        self._base = index * self.budget
+        self.name = name
+        self.update(0.0, None)
 
-    def update(self, elapsed, best, oz=None, force=False):
-        if not self.tty:
+    def update(self, elapsed, best, oz=None):
+        if self.bar.disable:
             return
-        now = time.monotonic()
-        if not force and now - self._last < 0.2:
-            return
-        self._last = now
-        frac = min(1.0, (self.index + min(1.0, elapsed / self.budget)) /
-                   max(1, self.total))
-        width = 24
-        filled = int(frac * width)
-        bar = "#" * filled + "." * (width - filled)
-        text = "[%s] %3d%% %d/%d %-18s %s %5.1f/%gs" % (
-            bar, frac * 100, self.index + 1, self.total, self.name[:18],
-            self.agent, elapsed, self.budget)
+        text = "%d/%d %s %s" % (self.finished + 1, self.total,
+                                self.name.rsplit("/", 1)[-1], self.agent)
         if best is not None:
-            text += "  best %d" % best
+            text += " best %d" % best
             if oz:
                 text += " (%.3fx -Oz)" % (oz / max(1, best))
-        self.stream.write("\r" + text[:110].ljust(110))
-        self.stream.flush()
+        self.bar.set_postfix_str(text, refresh=False)
+        target = self._base + min(self.budget, elapsed)
+        if target > self.bar.n:
+            self.bar.update(target - self.bar.n)
 
     def done(self, result):
+        self.finished += 1
+        if not self.bar.disable:
+            target = self.finished * self.budget
+            if target > self.bar.n:
+                self.bar.update(target - self.bar.n)
         if not self.enabled:
             return
-        if self.tty:
-            self.stream.write("\r" + " " * 110 + "\r")
         v = result.validation
-        self.stream.write(
+        self.bar.write(
             "[%d/%d] %s: %d instructions (%.3fx -Oz) in %.0fs, %d episodes"
-            "%s\n" % (self.index + 1, self.total, result.benchmark,
-                      result.inst_count, result.ic_vs_oz, result.seconds,
-                      result.episodes, "" if v is None else
-                      ", valid" if v.ok else ", INVALID: " + v.error))
-        self.stream.flush()
+            "%s" % (self.finished, self.total, result.benchmark,
+                    result.inst_count, result.ic_vs_oz, result.seconds,
+                    result.episodes, "" if v is None else
+                    ", valid" if v.ok else ", INVALID: " + v.error),
+            file=self.stream)
+
+    def close(self):
+        self.bar.close()
 
 
 def _fmt_ratio(x):
     return "-" if x is None else "%.3fx" % x
 
 
-def format_table(results, title=None):
-    """The results table, as text."""
-    head = ("benchmark", "-Oz IR", "best IR", "IR vs -Oz", "-Oz .text",
-            "best .text", ".text vs -Oz", "steps", "valid")
+_HEAD = ("benchmark", "-Oz IR", "best IR", "IR vs -Oz", "-Oz .text",
+         "best .text", ".text vs -Oz", "actions", "valid")
+
+
+def _rows(results, markdown=False):
+    def ratio(x):
+        text = _fmt_ratio(x)
+        return text.replace("x", "×") if markdown else text
     rows = []
     for r in results:
         v = r.validation
-        valid = "-" if v is None else ("yes" if v.ok else "NO")
+        valid = "-" if v is None else ("yes" if v.ok else
+                                       "**no**" if markdown else "NO")
         if v is not None and v.ok and r.rejected:
-            valid = "yes (%d rej.)" % len(r.rejected)
+            valid += " (%d rejected)" % len(r.rejected)
         rows.append((r.benchmark, str(r.baselines["Oz"]["inst_count"]),
-                     str(r.inst_count), _fmt_ratio(r.ic_vs_oz),
+                     str(r.inst_count), ratio(r.ic_vs_oz),
                      str(r.baselines["Oz"]["text_size"]),
                      str(r.text_size) if r.text_size else "-",
-                     _fmt_ratio(r.text_vs_oz), str(len(r.actions)), valid))
-    rows.append(("geomean", "", "", _fmt_ratio(bl.geomean(
-        [r.ic_vs_oz for r in results])), "", "", _fmt_ratio(bl.geomean(
-            [r.text_vs_oz for r in results if r.text_vs_oz])), "", ""))
-    widths = [max(len(row[i]) for row in rows + [head])
-              for i in range(len(head))]
-    line = "  ".join(("%-" if i == 0 else "%") + "%ds" % w
-                     for i, w in enumerate(widths))
-    out = []
-    if title:
-        out.append(title)
-    out.append(line % head)
-    out.append("  ".join("-" * w for w in widths))
-    for row in rows[:-1]:
-        out.append(line % row)
-    out.append("  ".join("-" * w for w in widths))
-    out.append(line % rows[-1])
-    return "\n".join(out)
+                     ratio(r.text_vs_oz), str(len(r.actions)), valid))
+    ic = ratio(bl.geomean([r.ic_vs_oz for r in results]))
+    text = ratio(bl.geomean([r.text_vs_oz for r in results
+                             if r.text_vs_oz]))
+    if markdown:
+        rows.append(("**geomean**", "", "", "**%s**" % ic, "", "",
+                     "**%s**" % text, "", ""))
+    else:
+        rows.append(("geomean", "", "", ic, "", "", text, "", ""))
+    return rows
+
+
+_ALIGN = ("left",) + ("right",) * 7 + ("left",)
+
+
+def format_table(results, title=None):
+    """The results table, as text (tabulate)."""
+    table = _tabulate(_rows(results), _HEAD, colalign=_ALIGN)
+    return "%s\n%s" % (title, table) if title else table
 
 
 def format_markdown(results):
-    """The results table as Markdown."""
-    out = ["| benchmark | -Oz IR | best IR | IR vs -Oz | -Oz .text | "
-           "best .text | .text vs -Oz | actions | valid |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-    for r in results:
-        v = r.validation
-        valid = "-" if v is None else ("yes" if v.ok else "**no**")
-        if v is not None and v.ok and r.rejected:
-            valid += " (%d rejected)" % len(r.rejected)
-        out.append("| %s | %d | %d | %s | %d | %s | %s | %d | %s |" % (
-            r.benchmark, r.baselines["Oz"]["inst_count"], r.inst_count,
-            _fmt_ratio(r.ic_vs_oz).replace("x", "×"),
-            r.baselines["Oz"]["text_size"],
-            r.text_size or "-",
-            _fmt_ratio(r.text_vs_oz).replace("x", "×"), len(r.actions),
-            valid))
-    out.append("| **geomean** | | | **%s** | | | **%s** | | |" % (
-        _fmt_ratio(bl.geomean([r.ic_vs_oz for r in results])).replace(
-            "x", "×"),
-        _fmt_ratio(bl.geomean([r.text_vs_oz for r in results
-                               if r.text_vs_oz])).replace("x", "×")))
-    return "\n".join(out) + "\n"
+    """The results table as Markdown (tabulate's pipe format)."""
+    return _tabulate(_rows(results, markdown=True), _HEAD, tablefmt="pipe",
+                     colalign=_ALIGN) + "\n"
+
+
+def _reward_curve(r, column):
+    """(x, best reward) steps of \\p r's trace: x is seconds (column 0) or
+    steps (1); the reward is CompilerGym's ic-oz: (O0 - best) /
+    (O0 - Oz), 1 at -Oz's count."""
+    o0 = r.baselines["O0"]["inst_count"]
+    oz = r.baselines["Oz"]["inst_count"]
+    scale = max(1, o0 - oz)
+    xs = [p[column] for p in r.trace]
+    ys = [(o0 - p[2]) / scale for p in r.trace]
+    return xs, ys
 
 
 def plot(results, path, title=""):
-    """A PNG bar chart of the reductions against -Oz."""
+    """A PNG of the run: the reductions against -Oz per benchmark (bars),
+    and the search's progress, the best reward so far (ic-oz: 1 is -Oz's
+    count) against wall time and against steps, one line per benchmark."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -162,7 +193,12 @@ def plot(results, path, title=""):
     ic = [r.ic_vs_oz for r in results]
     text = [r.text_vs_oz or 0 for r in results]
     x = np.arange(len(results))
-    fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(results) + 2), 4.5))
+    traced = [r for r in results if r.trace]
+    width = max(8, 0.45 * len(results) + 2)
+    fig = plt.figure(figsize=(width, 9.5 if traced else 4.5))
+    grid = fig.add_gridspec(2 if traced else 1, 2,
+                            height_ratios=[1, 1.1] if traced else [1])
+    ax = fig.add_subplot(grid[0, :])
     ax.bar(x - 0.2, ic, 0.4, label="IR instructions (geomean %.3fx)"
            % bl.geomean(ic))
     ax.bar(x + 0.2, text, 0.4, label=".text bytes (geomean %.3fx)"
@@ -175,6 +211,23 @@ def plot(results, path, title=""):
     ax.set_ylim(max(0.0, low - 0.1), None)
     ax.set_title(title)
     ax.legend(fontsize=8)
+    if traced:
+        for i, (column, label) in enumerate([(0, "wall time (s)"),
+                                             (1, "steps")]):
+            sub = fig.add_subplot(grid[1, i])
+            for r in traced:
+                xs, ys = _reward_curve(r, column)
+                sub.plot(xs, ys, drawstyle="steps-post", linewidth=1.2,
+                         label=r.benchmark.split("/")[-1])
+            sub.axhline(1.0, color="black", linewidth=0.8, linestyle=":")
+            sub.set_xlabel(label)
+            sub.set_ylabel("best reward (ic-oz; 1 = -Oz)")
+            sub.set_title("best so far vs %s" % label.split(" (")[0],
+                          fontsize=9)
+            sub.grid(alpha=0.3)
+        if len(traced) <= 30:
+            sub.legend(fontsize=6, ncol=2 if len(traced) > 10 else 1,
+                       loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -197,46 +250,148 @@ def load(path):
 
 
 def _select(args):
-    data = datasets.load(args.dataset)
-    if args.benchmarks and args.benchmarks != "all":
-        data = data.select(args.benchmarks)
+    try:
+        data = datasets.load(args.dataset)
+        if args.benchmarks and args.benchmarks != "all":
+            data = data.select(args.benchmarks)
+    except (OSError, ValueError, KeyError) as e:
+        raise UsageError(str(e)) from None
     return data
 
 
-def _run(args):
-    data = _select(args)
-    progress = Progress(len(data), args.agent, args.budget_seconds,
-                        enabled=not args.quiet)
+def run_benchmark(bench, agent, budget_seconds, *, seed=0, actions=None,
+                  budget_steps=None, env_kwargs=None, shorten_seconds=None,
+                  validate=True, check=True, plugin=None, progress=None):
+    """Searches one benchmark, shortens its best sequence and validates it:
+    what the runner does per benchmark (in a worker process with --jobs).
+    Returns the SearchResult."""
+    kwargs = dict(seed=seed, env_kwargs=env_kwargs, progress=progress,
+                  budget_steps=budget_steps)
+    if actions:
+        kwargs["actions"] = actions
+    result = bl.search(agent, bench, budget_seconds, **kwargs)
+    shorten = (budget_seconds / 4 if shorten_seconds is None
+               else shorten_seconds)
+    if shorten > 0 and result.actions:
+        bl.shorten(result, shorten, benchmark=bench, plugin=plugin)
+    if validate:
+        bl.validate(result, bench, plugin=plugin, check=check)
+    # A learning agent's table stays in its process.
+    result.__dict__.pop("agent_state", None)
+    return result
+
+
+def _ignore_sigint():
+    # Ctrl-C reaches the whole process group: the parent decides, and
+    # shuts the pool down (a worker's compilers are killed as it exits).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _search_all(args, data, progress):
     env_kwargs = {"step_timeout": args.step_timeout}
     if args.plugin:
         env_kwargs["plugin"] = args.plugin
-    results = []
-    for i, bench in enumerate(data):
-        progress.begin(i, bench.name)
-        oz = bench.baseline("Oz").inst_count
+    common = dict(seed=args.seed, actions=args.actions,
+                  budget_steps=args.budget_steps, env_kwargs=env_kwargs,
+                  shorten_seconds=args.shorten_seconds,
+                  validate=not args.no_validate, check=not args.no_check,
+                  plugin=args.plugin)
+    benches = list(data)
+    if args.jobs <= 1 or len(benches) <= 1:
+        results = []
+        for i, bench in enumerate(benches):
+            progress.begin(i, bench.name)
+            oz = bench.baseline("Oz").inst_count
 
-        def on_progress(elapsed, best):
-            progress.update(elapsed, best, oz)
-        kwargs = dict(seed=args.seed, env_kwargs=env_kwargs,
-                      progress=on_progress)
-        if args.actions:
-            kwargs["actions"] = args.actions
-        result = bl.search(args.agent, bench, args.budget_seconds, **kwargs)
-        shorten = (args.budget_seconds / 4 if args.shorten_seconds is None
-                   else args.shorten_seconds)
-        if shorten > 0 and result.actions:
-            progress.update(args.budget_seconds, result.inst_count, oz,
-                            force=True)
-            bl.shorten(result, shorten, plugin=args.plugin)
-        if not args.no_validate:
-            progress.update(args.budget_seconds, result.inst_count, oz,
-                            force=True)
-            bl.validate(result, bench, plugin=args.plugin,
-                        check=not args.no_check)
-        results.append(result)
-        progress.done(result)
-    title = ("%s search, %gs per benchmark, %d benchmarks, LLVM %s" % (
-        args.agent, args.budget_seconds, len(results), llvm_version()))
+            def on_progress(elapsed, best, oz=oz):
+                progress.update(elapsed, best, oz)
+            result = run_benchmark(bench, args.agent, args.budget_seconds,
+                                   progress=on_progress, **common)
+            results.append(result)
+            progress.done(result)
+        return results
+    # One process per benchmark at a time: each search is independent and
+    # seeded the same way as in a serial run, so with a step budget the
+    # results are the serial run's.
+    results = [None] * len(benches)
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=min(args.jobs, len(benches)), initializer=_ignore_sigint)
+    try:
+        futures = {pool.submit(run_benchmark, bench, args.agent,
+                               args.budget_seconds, **common): i
+                   for i, bench in enumerate(benches)}
+        for future in concurrent.futures.as_completed(futures):
+            result = future.result()
+            results[futures[future]] = result
+            progress.done(result)
+    except BaseException:
+        # Interrupted, or a worker failed: the others stop now, not after
+        # their budget. SIGTERM makes a forked worker unwind (the handler
+        # main() installed raises KeyboardInterrupt), killing its
+        # compilers. The pool has no public way to reach its processes.
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            try:
+                proc.terminate()
+            except (OSError, ValueError, AttributeError):
+                pass
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return results
+
+
+def _check_output(path, what):
+    if path is None:
+        return
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UsageError("%s %s: no such directory %s" % (what, path,
+                                                          parent))
+
+
+def _check_run_args(args):
+    if not args.budget_seconds > 0:
+        raise UsageError("--budget-seconds must be positive, not %g"
+                         % args.budget_seconds)
+    if args.budget_steps is not None and args.budget_steps <= 0:
+        raise UsageError("--budget-steps must be positive, not %d"
+                         % args.budget_steps)
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1, not %d" % args.jobs)
+    if args.shorten_seconds is not None and args.shorten_seconds < 0:
+        raise UsageError("--shorten-seconds cannot be negative, not %g"
+                         % args.shorten_seconds)
+    if not args.step_timeout > 0:
+        raise UsageError("--step-timeout must be positive, not %g"
+                         % args.step_timeout)
+    if args.plugin and not os.path.isfile(args.plugin):
+        raise UsageError("--plugin %s: no such file" % args.plugin)
+    _check_output(args.json, "--json")
+    _check_output(args.plot, "--plot")
+    _check_output(args.markdown, "--markdown")
+    if args.actions:
+        if "," in args.actions:
+            args.actions = [a for a in args.actions.split(",") if a]
+        from .env import action_set, probe_action_space
+        try:
+            action_set(args.actions, probe_action_space(args.plugin))
+        except ValueError as e:
+            raise UsageError("--actions: %s" % e) from None
+
+
+def _run(args):
+    _check_run_args(args)
+    data = _select(args)
+    progress = Progress(len(data), args.agent, args.budget_seconds,
+                        enabled=not args.quiet)
+    try:
+        results = _search_all(args, data, progress)
+    finally:
+        progress.close()
+    title = ("%s search, %gs per benchmark%s, %d benchmarks, LLVM %s" % (
+        args.agent, args.budget_seconds,
+        " (at most %d steps)" % args.budget_steps if args.budget_steps
+        else "", len(results), llvm_version()))
     print(format_table(results, title))
     if args.show_sequences:
         for r in results:
@@ -259,6 +414,7 @@ def _run(args):
         with open(args.json, "w") as f:
             json.dump({
                 "agent": args.agent, "budget_seconds": args.budget_seconds,
+                "budget_steps": args.budget_steps, "jobs": args.jobs,
                 "seed": args.seed, "actions": args.actions,
                 "llvm": llvm_version(), "machine": platform.node(),
                 "cores": os.cpu_count(),
@@ -287,15 +443,18 @@ def _run(args):
 
 def _baselines(args):
     data = _select(args)
-    print("%-22s %8s %8s %8s %9s %9s %9s" % (
-        "benchmark", "O0 IR", "Oz IR", "O3 IR", "O0 .text", "Oz .text",
-        "O3 .text"))
-    for bench in data:
+    rows = []
+    tqdm = _tqdm()
+    for bench in tqdm(data, desc="baselines", unit="benchmark",
+                      file=sys.stderr, leave=False,
+                      disable=not sys.stderr.isatty()):
         b = bench.baselines()
-        print("%-22s %8d %8d %8d %9d %9d %9d" % (
-            bench.name, b["O0"].inst_count, b["Oz"].inst_count,
-            b["O3"].inst_count, b["O0"].text_size, b["Oz"].text_size,
-            b["O3"].text_size), flush=True)
+        rows.append((bench.name, b["O0"].inst_count, b["Oz"].inst_count,
+                     b["O3"].inst_count, b["O0"].text_size,
+                     b["Oz"].text_size, b["O3"].text_size))
+    print(_tabulate(rows, ("benchmark", "O0 IR", "Oz IR", "O3 IR",
+                           "O0 .text", "Oz .text", "O3 .text"),
+                    colalign=("left",) + ("right",) * 6))
     return 0
 
 
@@ -307,23 +466,50 @@ def _common(p):
                    help="comma-separated names or globs (default: all)")
 
 
-def main(argv=None, prog="python3 -m switchyard"):
-    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split(
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit with status 2 and one line naming the value."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, "%s: error: %s\n" % (self.prog, message))
+
+
+def _int(text):
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not an integer: %r" % text) \
+            from None
+
+
+def make_parser(prog="python3 -m switchyard"):
+    parser = _Parser(prog=prog, description=__doc__.split(
         "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True,
+                                parser_class=_Parser)
     run = sub.add_parser("run", help="run a search agent over benchmarks")
     _common(run)
     run.add_argument("--agent", default="random", choices=sorted(bl.AGENTS))
     run.add_argument("--budget-seconds", type=float, default=60.0,
                      help="search time per benchmark (default 60)")
+    run.add_argument("--budget-steps", type=_int, default=None,
+                     help="at most this many environment steps per "
+                     "benchmark: with it, a seeded search gives the same "
+                     "result on any machine and with any --jobs")
     run.add_argument("--actions", default=None,
                      help="action set: safe (the default of random and "
-                     "greedy), compact (qlearn's default), all")
-    run.add_argument("--seed", type=int, default=0)
+                     "greedy), compact (qlearn's default), all, or "
+                     "comma-separated action names")
+    run.add_argument("--seed", type=_int, default=0)
+    run.add_argument("-j", "--jobs", type=_int, default=1,
+                     help="benchmarks searched at once, one process each "
+                     "(default 1)")
     run.add_argument("--step-timeout", type=float, default=60.0)
     run.add_argument("--plugin", help="libSwitchyard.so (default: found "
                      "from the build)")
-    run.add_argument("--plot", metavar="PNG")
+    run.add_argument("--plot", metavar="PNG",
+                     help="a PNG: reductions vs -Oz, and the best reward "
+                     "over time and over steps per benchmark")
     run.add_argument("--json", metavar="FILE")
     run.add_argument("--markdown", metavar="FILE",
                      help="write the table as Markdown")
@@ -340,7 +526,16 @@ def main(argv=None, prog="python3 -m switchyard"):
     base = sub.add_parser("baselines", help="print (and cache) the "
                           "-O0/-Oz/-O3 baselines")
     _common(base)
+    return parser
+
+
+def main(argv=None, prog="python3 -m switchyard"):
+    """The runner's command line; returns the exit status: 0, 1 when a
+    benchmark has no valid result or a tool failed, 2 for a usage error,
+    130 when interrupted."""
+    parser = make_parser(prog)
     args = parser.parse_args(argv)
+    sub = "%s %s" % (prog, args.command)
 
     def interrupted(signum, frame):
         raise KeyboardInterrupt  # unwinds: compilers killed, files removed
@@ -349,6 +544,12 @@ def main(argv=None, prog="python3 -m switchyard"):
         if args.command == "run":
             return _run(args)
         return _baselines(args)
+    except UsageError as e:
+        print("%s: error: %s" % (sub, e), file=sys.stderr)
+        return 2
+    except (CompileError, ToolError, OSError) as e:
+        print("%s: error: %s" % (sub, e), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

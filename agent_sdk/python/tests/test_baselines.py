@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from switchyard import baselines, datasets, tools
@@ -70,10 +71,27 @@ def test_qlearning_agent(plugin, tmp_path):
     assert r.inst_count < r.baselines["O0"]["inst_count"]
     agent = r.agent_state
     assert agent.q  # it learned something
-    path = str(tmp_path / "q.npz")
-    agent.save(path)
-    again = baselines.QLearningAgent.load(path)
-    assert again.q.keys() == agent.q.keys()
+    assert agent.action_names and agent.llvm == tools.llvm_version()
+    for name in ("q.json", "q.npz", "model"):
+        path = tmp_path / name
+        assert agent.save(str(path)) == str(path)
+        assert sorted(os.listdir(tmp_path)) == sorted(
+            [n for n in ("q.json", "q.npz", "model")
+             if (tmp_path / n).exists()])  # that file, no other
+        again = baselines.QLearningAgent.load(str(path))
+        assert again.q.keys() == agent.q.keys()
+        assert again.action_names == agent.action_names
+        assert all(np.array_equal(again.q[k], agent.q[k]) for k in agent.q)
+    saved = json.loads((tmp_path / "q.json").read_text())
+    assert saved["actions"] == agent.action_names
+    assert saved["llvm"] == tools.llvm_version()
+    # Mapped onto another order of the same actions.
+    shuffled = list(reversed(agent.action_names))
+    mapped = baselines.QLearningAgent.load(str(tmp_path / "q.json"),
+                                           action_names=shuffled)
+    k = next(iter(agent.q))
+    assert [mapped.q[k][shuffled.index(n)] for n in agent.action_names] == \
+        agent.q[k].tolist()
     check_valid(r, plugin)
 
 
@@ -196,7 +214,12 @@ def test_baselines_command(tmp_path):
     result = run_cli(["baselines", "--benchmarks", BENCH], tmp_path)
     assert result.returncode == 0, result.stderr.decode()
     b = datasets.suite()[BENCH].baselines()
-    assert result.stdout.decode().splitlines()[1].split() == [
+    lines = result.stdout.decode().splitlines()
+    assert lines[0].split() == ["benchmark", "O0", "IR", "Oz", "IR", "O3",
+                                "IR", "O0", ".text", "Oz", ".text", "O3",
+                                ".text"]
+    (row,) = [ln for ln in lines if ln.startswith("suite/sha256 ")]
+    assert row.split() == [
         "suite/sha256", str(b["O0"].inst_count), str(b["Oz"].inst_count),
         str(b["O3"].inst_count), str(b["O0"].text_size),
         str(b["Oz"].text_size), str(b["O3"].text_size)]
