@@ -13,8 +13,9 @@ packages=(
   cmake ninja-build make g++ pkg-config libgtest-dev
   # Python SDK (Debian's interpreter, /usr/bin/python3).
   python3 python3-flatbuffers python3-numpy python3-pytest
-  # --plot in the Python runner.
-  python3-matplotlib
+  # The Python runner: progress bar, tables, .text sizes of object files,
+  # and --plot.
+  python3-tqdm python3-tabulate python3-pyelftools python3-matplotlib
 )
 
 missing=()

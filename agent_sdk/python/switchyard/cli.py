@@ -23,6 +23,8 @@ from .server import Server
 __all__ = ["main"]
 
 
+# Not json.dumps: the log must be byte for byte switchyard-agent's, which
+# writes every control character as \u00XX (json.dumps writes \n, \t).
 def _json(text):
     """A JSON string as switchyard-agent writes it: UTF-8 as is, control
     characters as \\u00XX."""

@@ -122,6 +122,8 @@ def run(argv, *, timeout=300, input=None, cwd=None, env=None, check=True):
 _CONTINUATION = re.compile(r"(catch|filter)\s")
 
 
+# Our own counter, not a library: no Debian package parses LLVM 22's textual
+# IR (llvmlite binds an older LLVM), and the plugin's count is the reference.
 def count_ir_instructions(ir_text):
     """Instructions in the function bodies of textual IR, counted without
     LLVM: the same number as Switchyard's `inst-count` observation.
