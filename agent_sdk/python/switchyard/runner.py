@@ -22,6 +22,7 @@ import concurrent.futures
 import json
 import os
 import platform
+import shutil
 import signal
 import sys
 import time
@@ -74,8 +75,12 @@ class Progress:
         self.bar = _tqdm()(
             total=total * budget, file=self.stream, leave=False,
             disable=not (enabled and self.stream.isatty()),
-            unit="s", dynamic_ncols=True, mininterval=0.2,
-            bar_format="{l_bar}{bar}| {postfix} [{elapsed}<{remaining}]")
+            unit="s", mininterval=0.2,
+            # A terminal that reports no size (0 columns) would get tqdm's
+            # bar-less fallback: shutil falls back to 100 columns there.
+            ncols=min(120, shutil.get_terminal_size((100, 20)).columns),
+            bar_format="{l_bar}{bar}| {n:.1f}/{total:.0f}s "
+                       "[{elapsed}<{remaining}{postfix}]")
 
     def begin(self, index, name):
         """Serial runs: benchmark \\p index starts."""
