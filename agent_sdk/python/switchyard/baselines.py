@@ -97,6 +97,20 @@ def _baselines(benchmark):
             for k, v in benchmark.baselines().items()}
 
 
+def _new_result(benchmark, agent):
+    result = SearchResult(benchmark.name, agent, [], 0,
+                          _baselines(benchmark))
+    # Not a field (not in to_dict): the Benchmark itself, so that shorten()
+    # and validate() find a benchmark that is not in the suite.
+    result._benchmark = benchmark
+    return result
+
+
+def _benchmark_of(result, benchmark):
+    return datasets.resolve(benchmark or getattr(result, "_benchmark", None)
+                            or result.benchmark)
+
+
 class _Best:
     """The best (fewest instructions, then shortest) sequences so far: up
     to \\p keep distinct ones, so that validation can fall back to the next
@@ -199,8 +213,7 @@ def random_search(benchmark, budget_seconds=60.0, *, seed=0, actions="safe",
     rng = np.random.default_rng(seed)
     # The budget is for the search: the module, baselines and the action
     # space probe (cached after the first time) come first.
-    result = SearchResult(benchmark.name, "random", [], 0,
-                          _baselines(benchmark))
+    result = _new_result(benchmark, "random")
     env = _env(benchmark, actions, env_kwargs)
     budget = _Budget(result, budget_seconds, budget_steps, progress)
     try:
@@ -253,8 +266,7 @@ def greedy_search(benchmark, budget_seconds=60.0, *, actions="safe",
     action shrinks it, or when the budget is spent (then the best candidate
     tried so far in the step is kept if it shrinks the module)."""
     benchmark = datasets.resolve(benchmark)
-    result = SearchResult(benchmark.name, "greedy", [], 0,
-                          _baselines(benchmark))
+    result = _new_result(benchmark, "greedy")
     env = _env(benchmark, actions, env_kwargs)
     budget = _Budget(result, budget_seconds, budget_steps, progress)
     try:
@@ -557,8 +569,7 @@ def qlearning_search(benchmark, budget_seconds=60.0, *, seed=0,
     \\p budget_steps is given, else over the time), and returns the best
     prefix of any episode (its greedy episodes included)."""
     benchmark = datasets.resolve(benchmark)
-    result = SearchResult(benchmark.name, "qlearn", [], 0,
-                          _baselines(benchmark))
+    result = _new_result(benchmark, "qlearn")
     env = _env(benchmark, actions, env_kwargs, observation="autophase")
     budget = _Budget(result, budget_seconds, budget_steps, progress)
     stop = env.action_names.index("stop") if "stop" in env.action_names \
@@ -637,11 +648,11 @@ def shorten(result, budget_seconds=10.0, *, benchmark=None, plugin=None):
     actions that change nothing; the shorter sequence reads better and
     compiles faster. Updates `result.actions` (and `inst_count`, which can
     only go down) and `result.shortened`; returns how many actions were
-    dropped. \\p benchmark is the `Benchmark` searched (needed for one
-    that is not in the bundled suite: `result.benchmark` is only its
-    name)."""
+    dropped. \\p benchmark is the `Benchmark` searched (default: the one
+    the search ran on; `result.benchmark` alone is only a name, looked up
+    in the suite)."""
     from .env import probe_action_space
-    benchmark = datasets.resolve(benchmark or result.benchmark)
+    benchmark = _benchmark_of(result, benchmark)
     info = probe_action_space(plugin)
     start = time.monotonic()
     actions = list(result.actions)
@@ -730,7 +741,7 @@ def validate(result, benchmark=None, *, plugin=None, check=True,
     that failed go to `result.rejected`. Sets `result.validation`,
     `result.actions`, `result.inst_count` (the replayed count) and
     `result.text_size`. Returns the Validation of the sequence kept."""
-    benchmark = datasets.resolve(benchmark or result.benchmark)
+    benchmark = _benchmark_of(result, benchmark)
     tried = []
     for _, actions in [(result.inst_count, result.actions)] + list(
             result.candidates):

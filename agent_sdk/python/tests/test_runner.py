@@ -160,6 +160,10 @@ def test_qlearning_with_a_step_budget_is_deterministic(plugin, programs):
     assert 60 <= a.steps < 60 + 40  # one episode may end past the budget
     points = [p[1] for p in a.trace]
     assert points == sorted(points) and a.trace[-1][1] == a.steps
+    # The result knows its benchmark: no suite lookup of "mine/prog".
+    baselines.shorten(a, 10, plugin=plugin)
+    assert baselines.validate(a, plugin=plugin).ok
+    assert "_benchmark" not in a.to_dict()
 
 
 def test_plot_shows_progress_over_time_and_steps(tmp_path):
