@@ -192,6 +192,8 @@ Advice Session::decide(const DecisionRequest &Request, const Function *Where) {
 
   if (Error E = checkLegal(R->Chosen, Request.Legal)) {
     std::string Msg = toString(std::move(E));
+    if (!Request.LegalNote.empty())
+      Msg += " (" + Request.LegalNote.str() + ")";
     if (Options.OnFailure == FailurePolicy::Error) {
       // Strict mode treats an illegal answer like any other agent fault.
       fail(createStringError("illegal " + Twine(kindName(Request.Kind)) +

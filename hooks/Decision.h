@@ -109,6 +109,9 @@ struct DecisionRequest {
   /// carries once instead of every request.
   const Observation *Obs = nullptr;
   std::string PreviousError;
+  /// Why Legal is narrower than the kind's usual answers at this site, if
+  /// it is; a refused answer's remark names it.
+  llvm::StringRef LegalNote;
 };
 
 /// What a provider answers.

@@ -196,9 +196,19 @@ LoopQuestion::LoopQuestion(SessionManager &Sessions, SiteMemo &Memo, Loop &L,
   Request.FeatureValues = Site.Features;
 }
 
-Advice LoopQuestion::ask(ArrayRef<OptionSpec> Legal) {
+void LoopQuestion::addFeatures(ArrayRef<StringRef> Names,
+                               ArrayRef<double> Extra) {
+  assert(Names.size() == loopFeatureNames().size() + Extra.size() &&
+         "the loop features come first");
+  Site.Features.insert(Site.Features.end(), Extra.begin(), Extra.end());
+  Request.FeatureNames = Names;
+  Request.FeatureValues = Site.Features;
+}
+
+Advice LoopQuestion::ask(ArrayRef<OptionSpec> Legal, StringRef Note) {
   assert(Asking && "nothing to ask");
   Request.Legal = Legal;
+  Request.LegalNote = Note;
   return S->decide(Request, F);
 }
 

@@ -125,8 +125,14 @@ public:
   /// False when there is nothing to ask.
   explicit operator bool() const { return Asking; }
 
-  /// Asks the agent, with \p Legal as the legal answers.
-  Advice ask(llvm::ArrayRef<OptionSpec> Legal);
+  /// Sends \p Names as the features: the loop features, then the kind's
+  /// own, whose values are \p Extra.
+  void addFeatures(llvm::ArrayRef<llvm::StringRef> Names,
+                   llvm::ArrayRef<double> Extra);
+
+  /// Asks the agent, with \p Legal as the legal answers; \p Note says why
+  /// they are narrower than usual, if they are.
+  Advice ask(llvm::ArrayRef<OptionSpec> Legal, llvm::StringRef Note = "");
 
   Session &session() { return *S; }
   const LoopSite &site() const { return Site; }

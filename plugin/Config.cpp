@@ -94,6 +94,13 @@ Expected<Config> Config::fromEnvironment() {
                                "' is not a step count in [1, 100000]");
   }
 
+  StringRef Reorder = env("SWITCHYARD_ALLOW_FP_REORDER").trim();
+  if (Reorder == "1")
+    C.AllowFPReorder = true;
+  else if (!Reorder.empty() && Reorder != "0")
+    return createStringError("SWITCHYARD_ALLOW_FP_REORDER: '" + Reorder +
+                             "' is neither '0' nor '1'");
+
   StringRef OnFailure = env("SWITCHYARD_ON_FAILURE").trim();
   if (OnFailure == "error")
     C.OnFailure = FailurePolicy::Error;

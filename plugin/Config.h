@@ -41,6 +41,10 @@ struct Config {
   std::string PipelineOut;
   /// SWITCHYARD_PIPELINE_MAX_STEPS: decisions per episode at most.
   unsigned PipelineMaxSteps = 200;
+  /// SWITCHYARD_ALLOW_FP_REORDER=1: the agent may force vectorization
+  /// widths that reorder strict floating-point reductions, which changes
+  /// results (docs/hooks.md).
+  bool AllowFPReorder = false;
 
   bool enabled(DecisionKind Kind) const;
   /// Whether anything answers decisions: an agent or an in-process policy.

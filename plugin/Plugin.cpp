@@ -69,7 +69,7 @@ struct Runtime {
       : Sessions(providerFactory(C),
             SessionOptions{C.OnFailure, {}}, offeredKinds(C)),
         Gate(Sessions, PIC), Inline(Sessions), Unroll(Sessions),
-        Vectorize(Sessions), Distribute(Sessions), Licm(Sessions) {
+        Vectorize(Sessions, C.AllowFPReorder), Distribute(Sessions), Licm(Sessions) {
     if (C.enabled(DecisionKind::PassPipeline)) {
       Pipeline = std::make_shared<PipelineHook>(
           Sessions, PB, PipelineOptions{C.PipelineMaxSteps, C.PipelineOut});
