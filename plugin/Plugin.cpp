@@ -25,8 +25,10 @@
 #include "llvm/IR/PassInstrumentation.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Plugins/PassPlugin.h"
-#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
 
 using namespace llvm;
 using namespace switchyard;
@@ -168,17 +170,28 @@ std::optional<unsigned> parsePipelineName(StringRef Name, unsigned Default) {
   return Steps;
 }
 
+/// A mistake in the user's settings: an ordinary one-line error and exit
+/// status 1, as LLVMContext::diagnose gives an error with no handler. Not
+/// report_fatal_error, whose handler in clang prints a crash banner and a
+/// stack dump that blame the compiler. The files the host registered for
+/// removal on a crash (a partly written output) are removed first.
+[[noreturn]] void exitOnConfigError(const Twine &Msg) {
+  sys::RunInterruptHandlers();
+  errs() << "error: switchyard: " << Msg << "\n";
+  errs().flush();
+  std::exit(1);
+}
+
 void registerCallbacks(PassBuilder &PB) {
   Expected<Config> C = Config::fromEnvironment();
   if (!C)
-    reportFatalUsageError(
-        ("switchyard: " + toString(C.takeError())).c_str());
+    exitOnConfigError(toString(C.takeError()));
 
   if (!C->Policy.empty()) {
     // Fail on a bad policy here, once, rather than in every module.
     std::string Err;
     if (!makePolicy(C->Policy, C->PolicySeed, Err))
-      reportFatalUsageError(("switchyard: SWITCHYARD_POLICY: " + Err).c_str());
+      exitOnConfigError("SWITCHYARD_POLICY: " + Err);
   }
   if (!C->active()) {
     // Inert, but say why a requested episode does nothing.

@@ -20,12 +20,12 @@
 ; RUN:   -o %t.out 2>&1 | FileCheck %s --check-prefix=BOTH
 ; RUN: not test -e %t.out
 
-; TIMEOUT: switchyard: SWITCHYARD_TIMEOUT_MS: '0' is not a number of milliseconds in [1, 3600000]
-; SPIN: switchyard: SWITCHYARD_SPIN_US: 'fast' is not a number of microseconds in [0, 10000]
-; SPINBIG: switchyard: SWITCHYARD_SPIN_US: '20000' is not a number of microseconds
-; HOOKS: switchyard: SWITCHYARD_HOOKS: 'unroll-all' is not a decision kind this plugin offers
-; FAIL: switchyard: SWITCHYARD_ON_FAILURE: 'ignore' is neither 'default' nor 'error'
-; BOTH: switchyard: set SWITCHYARD_AGENT or SWITCHYARD_POLICY, not both
+; TIMEOUT: error: switchyard: SWITCHYARD_TIMEOUT_MS: '0' is not a number of milliseconds in [1, 3600000]
+; SPIN: error: switchyard: SWITCHYARD_SPIN_US: 'fast' is not a number of microseconds in [0, 10000]
+; SPINBIG: error: switchyard: SWITCHYARD_SPIN_US: '20000' is not a number of microseconds
+; HOOKS: error: switchyard: SWITCHYARD_HOOKS: 'unroll-all' is not a decision kind this plugin offers
+; FAIL: error: switchyard: SWITCHYARD_ON_FAILURE: 'ignore' is neither 'default' nor 'error'
+; BOTH: error: switchyard: set SWITCHYARD_AGENT or SWITCHYARD_POLICY, not both
 
 define i32 @f(i32 %x) {
   %slot = alloca i32
