@@ -31,8 +31,8 @@ constexpr size_t NumCostFeatures =
     static_cast<size_t>(InlineCostFeatureIndex::NumberOfFeatures);
 } // namespace
 
-ArrayRef<StringRef> InlineHook::featureNames() {
-  static const StringRef Names[] = {
+ArrayRef<std::string_view> InlineHook::featureNames() {
+  static const std::string_view Names[] = {
 #define NAME(DTYPE, SHAPE, NAME, DOC) #NAME,
       INLINE_COST_FEATURE_ITERATOR(NAME) INLINE_FEATURE_ITERATOR(NAME)
 #undef NAME
@@ -301,13 +301,14 @@ SwitchyardInlineAdvisor::getAdviceImpl(CallBase &CB) {
     // caller: it spends from the module's growth budget.
     uint64_t Size = countInstructions(*Callee);
     if (Size > S.growthLeft()) {
-      A.recordUnapplied("inlining '" + Callee->getName() + "' (" +
+      A.recordUnapplied(("inlining '" + Callee->getName() + "' (" +
                         Twine(Size) + " instructions) into '" +
                         Caller.getName() +
                         "' would pass what the agent's answers may add to "
                         "this module (" +
                         Twine(S.growthLeft()) + " more of " +
-                        Twine(S.growthBudget()) + ")");
+                         Twine(S.growthBudget()) + ")")
+                            .str());
       return DA;
     }
     S.spendGrowth(Size);

@@ -21,9 +21,9 @@ public:
   static llvm::ArrayRef<OptionSpec> legalAnswers(bool CanInline);
 
   /// The feature names, in request order (docs/hooks.md).
-  static llvm::ArrayRef<llvm::StringRef> featureNames();
+  static llvm::ArrayRef<std::string_view> featureNames();
 
-  explicit InlineHook(SessionManager &Sessions) : Sessions(Sessions) {}
+  explicit InlineHook(ModuleSessions &Sessions) : Sessions(Sessions) {}
 
   /// LLVM's PluginInlineAdvisorAnalysis takes a plain function pointer, so
   /// the factory finds the hook of the live PassBuilder through this one
@@ -34,7 +34,7 @@ public:
                                             llvm::InlineParams Params,
                                             llvm::InlineContext IC);
 
-  SessionManager &Sessions;
+  ModuleSessions &Sessions;
 };
 
 } // namespace switchyard

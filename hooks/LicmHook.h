@@ -18,13 +18,13 @@ public:
 
   static llvm::ArrayRef<OptionSpec> legalAnswers();
 
-  explicit LicmHook(SessionManager &Sessions) : Sessions(Sessions) {}
+  explicit LicmHook(ModuleSessions &Sessions) : Sessions(Sessions) {}
 
   bool decide(llvm::Loop &L, unsigned PreorderIndex,
               llvm::ScalarEvolution &SE);
 
 private:
-  SessionManager &Sessions;
+  ModuleSessions &Sessions;
   SiteMemo Memo;
 };
 

@@ -17,13 +17,13 @@ public:
 
   static llvm::ArrayRef<OptionSpec> legalAnswers();
 
-  explicit LoopDistributeHook(SessionManager &Sessions) : Sessions(Sessions) {}
+  explicit LoopDistributeHook(ModuleSessions &Sessions) : Sessions(Sessions) {}
 
   bool decide(llvm::Loop &L, unsigned PreorderIndex,
               llvm::ScalarEvolution &SE);
 
 private:
-  SessionManager &Sessions;
+  ModuleSessions &Sessions;
   SiteMemo Memo;
 };
 

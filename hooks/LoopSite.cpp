@@ -19,8 +19,8 @@ using namespace llvm;
 
 namespace switchyard {
 
-ArrayRef<StringRef> loopFeatureNames() {
-  static const StringRef Names[] = {
+ArrayRef<std::string_view> loopFeatureNames() {
+  static const std::string_view Names[] = {
       "trip_count",     "estimated_trip_count", "max_trip_count",
       "body_size",      "block_count",          "depth",
       "exit_count",     "has_calls",            "is_innermost",
@@ -170,7 +170,7 @@ bool SiteMemo::firstVisit(const Module &M, uint64_t SiteId) {
   return Seen.insert(SiteId).second;
 }
 
-LoopQuestion::LoopQuestion(SessionManager &Sessions, SiteMemo &Memo, Loop &L,
+LoopQuestion::LoopQuestion(ModuleSessions &Sessions, SiteMemo &Memo, Loop &L,
                            unsigned PreorderIndex, ScalarEvolution &SE,
                            DecisionKind Kind, StringRef Pass,
                            StringRef PassArg) {
@@ -196,7 +196,7 @@ LoopQuestion::LoopQuestion(SessionManager &Sessions, SiteMemo &Memo, Loop &L,
   Request.FeatureValues = Site.Features;
 }
 
-void LoopQuestion::addFeatures(ArrayRef<StringRef> Names,
+void LoopQuestion::addFeatures(ArrayRef<std::string_view> Names,
                                ArrayRef<double> Extra) {
   assert(Names.size() == loopFeatureNames().size() + Extra.size() &&
          "the loop features come first");

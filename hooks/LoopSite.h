@@ -27,7 +27,7 @@ struct LoopSite {
 };
 
 /// The features every loop kind sends, in this order (docs/hooks.md).
-llvm::ArrayRef<llvm::StringRef> loopFeatureNames();
+llvm::ArrayRef<std::string_view> loopFeatureNames();
 
 /// Describes \p L: a stable id from its function's name and its source
 /// position (or, without debug info, its preorder index among the function's
@@ -115,7 +115,7 @@ private:
 /// site's name.
 class LoopQuestion {
 public:
-  LoopQuestion(SessionManager &Sessions, SiteMemo &Memo, llvm::Loop &L,
+  LoopQuestion(ModuleSessions &Sessions, SiteMemo &Memo, llvm::Loop &L,
                unsigned PreorderIndex, llvm::ScalarEvolution &SE,
                DecisionKind Kind, llvm::StringRef Pass,
                llvm::StringRef PassArg);
@@ -127,7 +127,7 @@ public:
 
   /// Sends \p Names as the features: the loop features, then the kind's
   /// own, whose values are \p Extra.
-  void addFeatures(llvm::ArrayRef<llvm::StringRef> Names,
+  void addFeatures(llvm::ArrayRef<std::string_view> Names,
                    llvm::ArrayRef<double> Extra);
 
   /// Asks the agent, with \p Legal as the legal answers; \p Note says why

@@ -110,9 +110,9 @@ bool LoopUnrollHook::ask(Loop &L, unsigned PreorderIndex,
   const Choice &C = A.choice();
   if (C.Option == Full && (TripCount == 0 || TripCount > MaxFullTripCount)) {
     A.recordUnapplied("full unrolling needs a constant trip count of at most " +
-                      Twine(MaxFullTripCount) + "; loop '" + Site.Name +
-                      "' has " +
-                      (TripCount ? Twine(TripCount) : Twine("none")));
+                      std::to_string(MaxFullTripCount) + "; loop '" +
+                      Site.Name + "' has " +
+                      (TripCount ? std::to_string(TripCount) : "none"));
     return false;
   }
   // A count within [2, 64] can still be too much for a big loop body: the

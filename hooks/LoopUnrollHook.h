@@ -40,7 +40,7 @@ public:
   /// unroll metadata asks for.
   static uint64_t unrolledSize(const llvm::Loop &L, llvm::ScalarEvolution &SE);
 
-  explicit LoopUnrollHook(SessionManager &Sessions) : Sessions(Sessions) {}
+  explicit LoopUnrollHook(ModuleSessions &Sessions) : Sessions(Sessions) {}
 
   /// Returns whether \p L's metadata changed.
   bool decide(llvm::Loop &L, unsigned PreorderIndex,
@@ -58,7 +58,7 @@ private:
   /// when it does not fit. Returns whether the metadata changed.
   bool chargeInherited(llvm::Loop &L, llvm::ScalarEvolution &SE);
 
-  SessionManager &Sessions;
+  ModuleSessions &Sessions;
   SiteMemo Memo;
   /// Loops (by header) whose unrolling is paid for, in module ChargedIn.
   llvm::DenseSet<const llvm::BasicBlock *> Charged;

@@ -35,9 +35,9 @@ ArrayRef<OptionSpec> LoopVectorizeHook::legalAnswers(bool MayReorder) {
   return InOrder;
 }
 
-ArrayRef<StringRef> LoopVectorizeHook::featureNames() {
-  static const std::vector<StringRef> Names = [] {
-    std::vector<StringRef> N(loopFeatureNames().begin(),
+ArrayRef<std::string_view> LoopVectorizeHook::featureNames() {
+  static const std::vector<std::string_view> Names = [] {
+    std::vector<std::string_view> N(loopFeatureNames().begin(),
                              loopFeatureNames().end());
     N.push_back("fp_reorder_hazard");
     return N;

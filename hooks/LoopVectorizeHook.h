@@ -28,7 +28,7 @@ public:
   /// and interleave 1.
   static llvm::ArrayRef<OptionSpec> legalAnswers(bool MayReorder = true);
   /// The loop features, then `fp_reorder_hazard`.
-  static llvm::ArrayRef<llvm::StringRef> featureNames();
+  static llvm::ArrayRef<std::string_view> featureNames();
 
   /// Why vectorizing or interleaving \p L, now or after later passes have
   /// simplified it, could reorder floating-point operations that do not
@@ -36,14 +36,14 @@ public:
   static std::optional<std::string> reorderHazard(const llvm::Loop &L,
                                                   llvm::ScalarEvolution &SE);
 
-  LoopVectorizeHook(SessionManager &Sessions, bool AllowFPReorder)
+  LoopVectorizeHook(ModuleSessions &Sessions, bool AllowFPReorder)
       : Sessions(Sessions), AllowFPReorder(AllowFPReorder) {}
 
   bool decide(llvm::Loop &L, unsigned PreorderIndex,
               llvm::ScalarEvolution &SE);
 
 private:
-  SessionManager &Sessions;
+  ModuleSessions &Sessions;
   SiteMemo Memo;
   bool AllowFPReorder;
 };

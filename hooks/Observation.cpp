@@ -18,7 +18,8 @@ namespace switchyard {
 namespace {
 /// The opcodes that exist: the numbering has gaps between its ranges.
 struct OpcodeTable {
-  std::vector<std::string> Names;
+  /// getOpcodeName's static strings.
+  std::vector<std::string_view> Names;
   std::vector<int> SlotOf; ///< Opcode -> index into Names, or -1.
 
   OpcodeTable() : SlotOf(Instruction::OtherOpsEnd, -1) {
@@ -27,7 +28,7 @@ struct OpcodeTable {
       if (Name.starts_with("<"))
         continue;
       SlotOf[Op] = static_cast<int>(Names.size());
-      Names.push_back(Name.str());
+      Names.push_back(Name);
     }
   }
 };
@@ -38,7 +39,7 @@ const OpcodeTable &opcodeTable() {
 }
 } // namespace
 
-ArrayRef<std::string> opcodeNames() { return opcodeTable().Names; }
+ArrayRef<std::string_view> opcodeNames() { return opcodeTable().Names; }
 
 namespace {
 /// Autophase-style static features (Haj-Ali et al., MLSys 2020), in the
@@ -197,6 +198,7 @@ Observation observe(const Module &M, uint32_t Mask) {
   }
   if (Wants(OM::OpcodeCounts)) {
     const OpcodeTable &T = opcodeTable();
+    O.OpcodeNames = T.Names;
     O.OpcodeCounts.assign(T.Names.size(), 0);
     for (const Function &F : M)
       for (const BasicBlock &BB : F)
@@ -217,7 +219,7 @@ Observation observe(const Module &M, uint32_t Mask) {
       O.IrText = std::move(Text);
   }
   if (Wants(OM::Bitcode)) {
-    raw_svector_ostream OS(O.Bitcode);
+    raw_string_ostream OS(O.Bitcode);
     // With the use-list order, as opt writes bitcode: a search that goes on
     // from this bitcode with plain opt then sees exactly the live module
     // (some passes' results depend on the order of a value's uses).

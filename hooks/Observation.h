@@ -13,7 +13,7 @@ namespace switchyard {
 Observation observe(const llvm::Module &M, uint32_t Mask);
 
 /// The names of Observation::OpcodeCounts, one per LLVM opcode.
-llvm::ArrayRef<std::string> opcodeNames();
+llvm::ArrayRef<std::string_view> opcodeNames();
 
 /// The names of Observation::Autophase's 56 features, in order.
 llvm::ArrayRef<llvm::StringRef> autophaseNames();

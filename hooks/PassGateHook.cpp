@@ -145,7 +145,7 @@ bool PassGateHook::shouldRun(StringRef PassID, Any IR) {
   uint64_t Key = stableHash(U.Name, stableHash(PassID));
   uint32_t Occurrence = Occurrences[Key]++;
 
-  static const StringRef FeatureNames[] = {"unit_kind", "unit_inst_count",
+  static const std::string_view FeatureNames[] = {"unit_kind", "unit_inst_count",
                                            "unit_block_count",
                                            "execution_index", "occurrence"};
   const double FeatureValues[] = {
@@ -170,8 +170,9 @@ bool PassGateHook::shouldRun(StringRef PassID, Any IR) {
 
   Advice A = S.decide(R, remarkAnchor(U));
   bool Run = A.choice().Option == PassGateOption::Run;
-  A.recordApplied("of pass '" + PassID + "' on " +
-                  fb::EnumNameUnitKind(U.Kind) + " '" + U.Name + "'");
+  A.recordApplied(("of pass '" + PassID + "' on " +
+                   fb::EnumNameUnitKind(U.Kind) + " '" + U.Name + "'")
+                      .str());
   return Run;
 }
 

@@ -14,7 +14,7 @@ class PassInstrumentationCallbacks;
 
 namespace switchyard {
 
-class SessionManager;
+class ModuleSessions;
 
 /// Offers every execution of an optional pass on an IR unit (module, CGSCC,
 /// function, loop) to the agent, through the pass instrumentation's
@@ -25,7 +25,7 @@ public:
   /// Legal answers, in option order: 0 = run, 1 = skip. Default: run.
   static llvm::ArrayRef<OptionSpec> legalAnswers();
 
-  PassGateHook(SessionManager &Sessions, llvm::PassInstrumentationCallbacks &PIC)
+  PassGateHook(ModuleSessions &Sessions, llvm::PassInstrumentationCallbacks &PIC)
       : Sessions(Sessions), PIC(PIC) {}
 
   /// Passes the gate always runs without asking; see docs/hooks.md.
@@ -35,7 +35,7 @@ public:
   bool shouldRun(llvm::StringRef PassID, llvm::Any IR);
 
 private:
-  SessionManager &Sessions;
+  ModuleSessions &Sessions;
   llvm::PassInstrumentationCallbacks &PIC;
   /// Executions of optional passes so far, the "index" feature.
   uint32_t ExecutionIndex = 0;

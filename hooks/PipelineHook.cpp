@@ -15,7 +15,7 @@ using namespace llvm;
 
 namespace switchyard {
 
-PipelineHook::PipelineHook(SessionManager &Sessions, PassBuilder &PB,
+PipelineHook::PipelineHook(ModuleSessions &Sessions, PassBuilder &PB,
                            PipelineOptions Options)
     : Sessions(Sessions), PB(PB), Options(std::move(Options)),
       Space(ActionSpace::build(PB)) {}
@@ -83,7 +83,7 @@ PreservedAnalyses PipelineHook::runEpisode(Module &M,
         ++Functions;
         Insts += countInstructions(F);
       }
-    static const StringRef FeatureNames[] = {"step", "inst_count",
+    static const std::string_view FeatureNames[] = {"step", "inst_count",
                                              "function_count"};
     const double FeatureValues[] = {static_cast<double>(Step),
                                     static_cast<double>(Insts),
@@ -109,7 +109,7 @@ PreservedAnalyses PipelineHook::runEpisode(Module &M,
     Asked = A.observationsWanted();
     if (!A.refusal().empty()) {
       // The module is untouched; the agent hears why with the next request.
-      PreviousError = A.refusal().str();
+      PreviousError = std::string(A.refusal());
       A.recordApplied("refused");
       continue;
     }
@@ -130,7 +130,7 @@ PreservedAnalyses PipelineHook::runEpisode(Module &M,
     Rules.push_back("pass-pipeline index=" + std::to_string(Rules.size()) +
                     " => " + Act.Name +
                     (C.Target.empty() ? "" : " @" + C.Target));
-    A.recordApplied("step " + Twine(Step) + ": '" + Act.Name + "'" +
+    A.recordApplied("step " + std::to_string(Step) + ": '" + Act.Name + "'" +
                     (C.Target.empty() ? "" : " on function '" + C.Target + "'"));
   }
   InEpisode = false;

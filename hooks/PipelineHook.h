@@ -27,7 +27,7 @@ struct PipelineOptions {
 /// the step limit is reached. Actions come only from the ActionSpace.
 class PipelineHook {
 public:
-  PipelineHook(SessionManager &Sessions, llvm::PassBuilder &PB,
+  PipelineHook(ModuleSessions &Sessions, llvm::PassBuilder &PB,
                PipelineOptions Options);
 
   const ActionSpace &space() const { return Space; }
@@ -48,7 +48,7 @@ private:
                         Applied,
                     llvm::ArrayRef<std::string> Rules);
 
-  SessionManager &Sessions;
+  ModuleSessions &Sessions;
   llvm::PassBuilder &PB;
   PipelineOptions Options;
   ActionSpace Space;

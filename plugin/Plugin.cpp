@@ -9,8 +9,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Config.h"
-#include "InProcessProvider.h"
 #include "InlineHook.h"
 #include "LicmHook.h"
 #include "LoopDistributeHook.h"
@@ -18,7 +16,9 @@
 #include "LoopVectorizeHook.h"
 #include "PassGateHook.h"
 #include "PipelineHook.h"
-#include "SocketProvider.h"
+#include "switchyard/core/Config.h"
+#include "switchyard/core/InProcessProvider.h"
+#include "switchyard/core/SocketProvider.h"
 
 #include "llvm/Analysis/InlineAdvisor.h"
 #include "llvm/IR/Module.h"
@@ -34,6 +34,16 @@ using namespace llvm;
 using namespace switchyard;
 
 namespace {
+
+/// The kinds this build of the plugin can offer.
+ArrayRef<DecisionKind> implementedKinds() {
+  static const DecisionKind Kinds[] = {
+      DecisionKind::PassGate,      DecisionKind::PassPipeline,
+      DecisionKind::Inline,        DecisionKind::LoopUnroll,
+      DecisionKind::LoopVectorize, DecisionKind::LoopDistribute,
+      DecisionKind::Licm};
+  return Kinds;
+}
 
 std::vector<DecisionKind> offeredKinds(const Config &C) {
   std::vector<DecisionKind> Kinds;
@@ -84,7 +94,7 @@ struct Runtime {
       InlineHook::Active = nullptr;
   }
 
-  SessionManager Sessions;
+  ModuleSessions Sessions;
   PassGateHook Gate;
   InlineHook Inline;
   LoopUnrollHook Unroll;
@@ -183,9 +193,9 @@ std::optional<unsigned> parsePipelineName(StringRef Name, unsigned Default) {
 }
 
 void registerCallbacks(PassBuilder &PB) {
-  Expected<Config> C = Config::fromEnvironment();
+  switchyard::Expected<Config> C = Config::fromEnvironment(implementedKinds());
   if (!C)
-    exitOnConfigError(toString(C.takeError()));
+    exitOnConfigError(C.error());
 
   if (!C->Policy.empty()) {
     // Fail on a bad policy here, once, rather than in every module.

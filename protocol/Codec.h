@@ -1,15 +1,18 @@
-//===- Encoding.h - Switchyard messages to and from flatbuffers -----------===//
+//===- Codec.h - Switchyard messages to and from flatbuffers --------------===//
 //
-// Shared by every DecisionProvider that speaks the protocol's messages: the
-// socket provider sends them, the in-process provider hands them to an
-// agent directly.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The compiler's half of the codec: what a DecisionProvider sends (Hello,
+// DecisionRequest, ModuleReport) and reads (HelloReply, DecisionReply).
+// Frames handed to the decode functions have passed verifyFrame.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SWITCHYARD_HOOKS_ENCODING_H
-#define SWITCHYARD_HOOKS_ENCODING_H
+#ifndef SWITCHYARD_PROTOCOL_CODEC_H
+#define SWITCHYARD_PROTOCOL_CODEC_H
 
-#include "Decision.h"
+#include "Expected.h"
+#include "Messages.h"
 
 #include "flatbuffers/flatbuffers.h"
 
@@ -24,12 +27,11 @@ void encodeReport(flatbuffers::FlatBufferBuilder &Builder,
                   const ModuleReport &Report);
 
 /// The agent's subscriptions, or why the handshake failed.
-llvm::Expected<std::vector<Subscription>>
-decodeHelloReply(const fb::Frame &F);
+Expected<std::vector<Subscription>> decodeHelloReply(const fb::Frame &F);
 
 /// The answer to request \p Id, or why the frame is not one.
-llvm::Expected<Reply> decodeReply(const fb::Frame &F, uint64_t Id);
+Expected<Reply> decodeReply(const fb::Frame &F, uint64_t Id);
 
 } // namespace switchyard
 
-#endif // SWITCHYARD_HOOKS_ENCODING_H
+#endif // SWITCHYARD_PROTOCOL_CODEC_H

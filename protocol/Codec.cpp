@@ -1,29 +1,25 @@
-//===- Encoding.cpp - Switchyard messages to and from flatbuffers ---------===//
+//===- Codec.cpp - Switchyard messages to and from flatbuffers ------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
 
-#include "Encoding.h"
+#include "Codec.h"
 
 #include "Framing.h"
-#include "Observation.h"
-
-#include "llvm/Config/llvm-config.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Process.h"
-
-using namespace llvm;
 
 namespace switchyard {
 
 namespace fbs = flatbuffers;
 
-static Error protocolError(const Twine &Msg) {
-  return createStringError(std::make_error_code(std::errc::protocol_error),
-                           Msg);
+static Failure protocolError(std::string Msg) { return {std::move(Msg)}; }
+
+static fbs::Offset<fbs::String> str(fbs::FlatBufferBuilder &B,
+                                    std::string_view S) {
+  return B.CreateString(S.data(), S.size());
 }
 
 void encodeHello(fbs::FlatBufferBuilder &Builder, const ModuleInfo &Info) {
-  // The host's executable name tells the agent whether clang or opt asks.
-  std::string Exe = sys::fs::getMainExecutable(nullptr, nullptr);
   Builder.Clear();
   std::vector<fbs::Offset<fb::OptionSpec>> Actions;
   Actions.reserve(Info.ActionSpace.size());
@@ -34,11 +30,11 @@ void encodeHello(fbs::FlatBufferBuilder &Builder, const ModuleInfo &Info) {
   auto ActionSpace = Builder.CreateVector(Actions);
   auto Hello = fb::CreateHello(
       Builder, ProtocolVersion,
-      Builder.CreateString(sys::path::filename(Exe).str()),
-      Builder.CreateString(LLVM_VERSION_STRING),
+      Builder.CreateString(Info.Compiler),
+      Builder.CreateString(Info.CompilerVersion),
       Builder.CreateString(Info.ModuleName),
       Builder.CreateString(Info.SourceFile),
-      Builder.CreateString(Info.TargetTriple), sys::Process::getProcessId(),
+      Builder.CreateString(Info.TargetTriple), Info.Pid,
       Builder.CreateVector(Info.Offered), ActionSpace);
   Builder.Finish(fb::CreateFrame(Builder, fb::Message::Hello, Hello.Union()),
                  fb::FrameIdentifier());
@@ -48,11 +44,11 @@ Expected<std::vector<Subscription>> decodeHelloReply(const fb::Frame &F) {
   const fb::HelloReply *R = F.message_as_HelloReply();
   if (!R)
     return protocolError("expected a handshake reply, got message type " +
-                         Twine(static_cast<int>(F.message_type())));
+                         std::to_string(static_cast<int>(F.message_type())));
   if (!R->accept())
-    return protocolError(
-        "agent refused the session: " +
-        Twine(R->reason() ? R->reason()->str() : std::string("no reason")));
+    return protocolError("agent refused the session: " +
+                         (R->reason() ? R->reason()->str()
+                                      : std::string("no reason")));
 
   std::vector<Subscription> Subs;
   if (R->subscriptions())
@@ -79,10 +75,6 @@ static fbs::Offset<fb::Choice> buildChoice(fbs::FlatBufferBuilder &B,
   return fb::CreateChoice(B, C.Option, Params, Target);
 }
 
-static fbs::Offset<fbs::String> str(fbs::FlatBufferBuilder &B, StringRef S) {
-  return B.CreateString(S.data(), S.size());
-}
-
 static fbs::Offset<fb::Observation>
 buildObservation(fbs::FlatBufferBuilder &B, const Observation &O) {
   using OM = fb::ObservationMask;
@@ -97,8 +89,11 @@ buildObservation(fbs::FlatBufferBuilder &B, const Observation &O) {
     FnCounts = B.CreateVector(O.FunctionCounts);
   }
   if (Has(OM::OpcodeCounts)) {
-    std::vector<std::string> Names(opcodeNames().begin(), opcodeNames().end());
-    OpNames = B.CreateVectorOfStrings(Names);
+    std::vector<fbs::Offset<fbs::String>> Names;
+    Names.reserve(O.OpcodeNames.size());
+    for (std::string_view N : O.OpcodeNames)
+      Names.push_back(str(B, N));
+    OpNames = B.CreateVector(Names);
     OpCounts = B.CreateVector(O.OpcodeCounts);
   }
   if (Has(OM::Autophase))
@@ -122,7 +117,7 @@ void encodeRequest(fbs::FlatBufferBuilder &Builder,
                                str(Builder, C.UnitName), C.SiteId, C.Index);
   std::vector<fbs::Offset<fbs::String>> Names;
   Names.reserve(Request.FeatureNames.size());
-  for (StringRef N : Request.FeatureNames)
+  for (std::string_view N : Request.FeatureNames)
     Names.push_back(str(Builder, N));
   auto NamesVec = Builder.CreateVector(Names);
   auto Values = Builder.CreateVector(Request.FeatureValues.data(),
@@ -169,11 +164,11 @@ Expected<Reply> decodeReply(const fb::Frame &F, uint64_t Id) {
   const fb::DecisionReply *R = F.message_as_DecisionReply();
   if (!R)
     return protocolError("expected a decision reply, got message type " +
-                         Twine(static_cast<int>(F.message_type())));
+                         std::to_string(static_cast<int>(F.message_type())));
   // Requests are strictly one at a time, so the reply must be for this one.
   if (R->id() != Id)
-    return protocolError("reply for request " + Twine(R->id()) +
-                         " while waiting for request " + Twine(Id));
+    return protocolError("reply for request " + std::to_string(R->id()) +
+                         " while waiting for request " + std::to_string(Id));
 
   Reply Out;
   Out.UseDefault = R->use_default();
@@ -181,11 +176,11 @@ Expected<Reply> decodeReply(const fb::Frame &F, uint64_t Id) {
   if (!Out.UseDefault) {
     const fb::Choice *Ch = R->choice();
     if (!Ch)
-      return protocolError("reply " + Twine(Id) +
+      return protocolError("reply " + std::to_string(Id) +
                            " is neither 'default' nor a choice");
     Out.Chosen.Option = Ch->option();
     if (Ch->params())
-      Out.Chosen.Params.append(Ch->params()->begin(), Ch->params()->end());
+      Out.Chosen.Params.assign(Ch->params()->begin(), Ch->params()->end());
     if (Ch->target())
       Out.Chosen.Target = Ch->target()->str();
   }

@@ -3,14 +3,14 @@
 // clang does not hand -mllvm options to a plugin loaded with -fpass-plugin,
 // so Switchyard reads environment variables (documented in README.md).
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 //===----------------------------------------------------------------------===//
 
-#ifndef SWITCHYARD_PLUGIN_CONFIG_H
-#define SWITCHYARD_PLUGIN_CONFIG_H
+#ifndef SWITCHYARD_CORE_CONFIG_H
+#define SWITCHYARD_CORE_CONFIG_H
 
-#include "Decision.h"
-
-#include "llvm/Support/Error.h"
+#include "switchyard/core/Session.h"
 
 #include <chrono>
 #include <string>
@@ -46,17 +46,20 @@ struct Config {
   /// results (docs/hooks.md).
   bool AllowFPReorder = false;
 
+  /// Whether \p Kind is offered: implemented by the host and not left out
+  /// by SWITCHYARD_HOOKS.
   bool enabled(DecisionKind Kind) const;
   /// Whether anything answers decisions: an agent or an in-process policy.
   bool active() const { return !AgentSocket.empty() || !Policy.empty(); }
 
-  /// Reads the environment; a malformed value is an error naming it.
-  static llvm::Expected<Config> fromEnvironment();
-};
+  /// The kinds the host implements; SWITCHYARD_HOOKS may name only these.
+  std::vector<DecisionKind> Implemented;
 
-/// The kinds this build of the plugin can offer.
-llvm::ArrayRef<DecisionKind> implementedKinds();
+  /// Reads the environment; a malformed value is an error naming the
+  /// variable. \p Implemented: the kinds the host offers.
+  static Expected<Config> fromEnvironment(Span<DecisionKind> Implemented);
+};
 
 } // namespace switchyard
 
-#endif // SWITCHYARD_PLUGIN_CONFIG_H
+#endif // SWITCHYARD_CORE_CONFIG_H

@@ -1,9 +1,13 @@
 //===- InProcessProvider.h - Decisions from a policy inside the compiler --===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
 
-#ifndef SWITCHYARD_HOOKS_INPROCESSPROVIDER_H
-#define SWITCHYARD_HOOKS_INPROCESSPROVIDER_H
+#ifndef SWITCHYARD_CORE_INPROCESSPROVIDER_H
+#define SWITCHYARD_CORE_INPROCESSPROVIDER_H
 
-#include "Decision.h"
+#include "switchyard/core/Session.h"
 
 #include "switchyard/Agent.h"
 
@@ -20,14 +24,14 @@ public:
       : Policy(std::move(Policy)) {}
 
 protected:
-  llvm::Expected<std::vector<Subscription>>
+  Expected<std::vector<Subscription>>
   openImpl(const ModuleInfo &Info) override;
-  llvm::Expected<Reply> decideImpl(const DecisionRequest &Request) override;
+  Expected<Reply> decideImpl(const DecisionRequest &Request) override;
   void closeImpl(const ModuleReport &Report) override;
 
 private:
   /// The frame just built, verified as a socket agent's server would.
-  llvm::Expected<const fb::Frame *> verifiedFrame();
+  Expected<const fb::Frame *> verifiedFrame();
 
   std::unique_ptr<Agent> Policy;
   SessionInfo Session;
@@ -38,4 +42,4 @@ private:
 
 } // namespace switchyard
 
-#endif // SWITCHYARD_HOOKS_INPROCESSPROVIDER_H
+#endif // SWITCHYARD_CORE_INPROCESSPROVIDER_H

@@ -1,10 +1,14 @@
 //===- SocketProvider.h - Decisions from an agent on a Unix socket --------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
 
-#ifndef SWITCHYARD_HOOKS_SOCKETPROVIDER_H
-#define SWITCHYARD_HOOKS_SOCKETPROVIDER_H
+#ifndef SWITCHYARD_CORE_SOCKETPROVIDER_H
+#define SWITCHYARD_CORE_SOCKETPROVIDER_H
 
 #include "Channel.h"
-#include "Decision.h"
+#include "switchyard/core/Session.h"
 
 #include "flatbuffers/flatbuffers.h"
 
@@ -23,14 +27,15 @@ public:
   }
 
 protected:
-  llvm::Expected<std::vector<Subscription>>
+  Expected<std::vector<Subscription>>
   openImpl(const ModuleInfo &Info) override;
-  llvm::Expected<Reply> decideImpl(const DecisionRequest &Request) override;
+  Expected<Reply> decideImpl(const DecisionRequest &Request) override;
   void closeImpl(const ModuleReport &Report) override;
 
 private:
-  llvm::Expected<Reply> exchange(const DecisionRequest &Request);
-  llvm::Error sendBuilt(Clock::time_point Deadline);
+  Expected<Reply> exchange(const DecisionRequest &Request);
+  /// Sends the frame in Builder; an empty string, or why it failed.
+  std::string sendBuilt(Clock::time_point Deadline);
 
   std::string SocketPath;
   std::chrono::milliseconds Timeout;
@@ -41,4 +46,4 @@ private:
 
 } // namespace switchyard
 
-#endif // SWITCHYARD_HOOKS_SOCKETPROVIDER_H
+#endif // SWITCHYARD_CORE_SOCKETPROVIDER_H

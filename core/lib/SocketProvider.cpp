@@ -1,24 +1,21 @@
 //===- SocketProvider.cpp - Decisions from an agent on a Unix socket ------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
 
-#include "SocketProvider.h"
+#include "switchyard/core/SocketProvider.h"
 
-#include "Encoding.h"
-
-using namespace llvm;
+#include "Codec.h"
+#include "Framing.h"
 
 namespace switchyard {
 
-static Error protocolError(const Twine &Msg) {
-  return createStringError(std::make_error_code(std::errc::protocol_error),
-                           Msg);
-}
-
-Error SocketProvider::sendBuilt(Clock::time_point Deadline) {
+std::string SocketProvider::sendBuilt(Clock::time_point Deadline) {
   std::string Err;
   if (!Chan.send(Builder.GetBufferPointer(), Builder.GetSize(), Deadline, Err))
-    return createStringError(std::make_error_code(std::errc::io_error),
-                             Twine(Err));
-  return Error::success();
+    return Err.empty() ? "send failed" : Err;
+  return "";
 }
 
 Expected<std::vector<Subscription>>
@@ -26,15 +23,14 @@ SocketProvider::openImpl(const ModuleInfo &Info) {
   Clock::time_point Deadline = Clock::now() + Timeout;
   std::string Err;
   if (!Chan.connect(SocketPath, Deadline, Err))
-    return createStringError(
-        std::make_error_code(std::errc::connection_refused), Twine(Err));
+    return failure(Err);
   encodeHello(Builder, Info);
-  if (Error E = sendBuilt(Deadline))
-    return std::move(E);
+  if (std::string E = sendBuilt(Deadline); !E.empty())
+    return failure(E);
   const fb::Frame *F = Chan.receive(Deadline, Err);
   if (!F) {
     Chan.close();
-    return protocolError("no handshake reply: " + Twine(Err));
+    return failure("no handshake reply: " + Err);
   }
   Expected<std::vector<Subscription>> Subs = decodeHelloReply(*F);
   if (!Subs)
@@ -55,14 +51,14 @@ Expected<Reply> SocketProvider::exchange(const DecisionRequest &Request) {
   Clock::time_point Deadline = Clock::now() + Timeout;
   uint64_t Id = NextId++;
   encodeRequest(Builder, Request, Id);
-  if (Error E = sendBuilt(Deadline))
-    return std::move(E);
+  if (std::string E = sendBuilt(Deadline); !E.empty())
+    return failure(E);
   std::string Err;
   const fb::Frame *F = Chan.receive(Deadline, Err);
   if (!F)
-    return protocolError(Twine(Err) + " (waiting for the answer to " +
-                         kindName(Request.Kind) + " request " + Twine(Id) +
-                         ")");
+    return failure(Err + " (waiting for the answer to " +
+                   kindName(Request.Kind) + " request " + std::to_string(Id) +
+                   ")");
   return decodeReply(*F, Id);
 }
 
@@ -71,7 +67,7 @@ void SocketProvider::closeImpl(const ModuleReport &Report) {
     return;
   encodeReport(Builder, Report);
   // The report is informational: a failure to deliver it costs nothing.
-  consumeError(sendBuilt(Clock::now() + Timeout));
+  (void)sendBuilt(Clock::now() + Timeout);
   Chan.close();
 }
 

@@ -1,13 +1,15 @@
 //===- InProcessProvider.cpp - Decisions from a policy inside the compiler ===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
 
-#include "InProcessProvider.h"
+#include "switchyard/core/InProcessProvider.h"
 
-#include "Encoding.h"
+#include "Codec.h"
 #include "Framing.h"
 
-#include "llvm/Support/Process.h"
-
-using namespace llvm;
+#include <unistd.h>
 
 namespace switchyard {
 
@@ -16,7 +18,7 @@ Expected<const fb::Frame *> InProcessProvider::verifiedFrame() {
   const fb::Frame *F =
       verifyFrame(Builder.GetBufferPointer(), Builder.GetSize(), Err);
   if (!F)
-    return createStringError("in-process frame: " + Twine(Err));
+    return failure("in-process frame: " + Err);
   return F;
 }
 
@@ -25,13 +27,13 @@ InProcessProvider::openImpl(const ModuleInfo &Info) {
   encodeHello(Builder, Info);
   Expected<const fb::Frame *> F = verifiedFrame();
   if (!F)
-    return F.takeError();
+    return F.takeFailure();
   Session = describeSession(*(*F)->message_as_Hello());
   Session.Id = 1;
-  Session.Pid = sys::Process::getProcessId();
+  Session.Pid = getpid();
   HelloAnswer A = Policy->hello(Session);
   if (!A.Accept)
-    return createStringError("policy refused the session: " + Twine(A.Reason));
+    return failure("policy refused the session: " + A.Reason);
   Open = true;
   std::vector<Subscription> Subs;
   for (const SubscriptionSpec &S : A.Subscriptions)
@@ -44,7 +46,7 @@ Expected<Reply> InProcessProvider::decideImpl(const DecisionRequest &Request) {
   encodeRequest(Builder, Request, NextId++);
   Expected<const fb::Frame *> F = verifiedFrame();
   if (!F)
-    return F.takeError();
+    return F.takeFailure();
   Answer A = Policy->decide(Session, *(*F)->message_as_DecisionRequest());
   Reply R;
   R.UseDefault = A.UseDefault;
@@ -61,8 +63,6 @@ void InProcessProvider::closeImpl(const ModuleReport &Report) {
   encodeReport(Builder, Report);
   if (Expected<const fb::Frame *> F = verifiedFrame())
     Policy->report(Session, *(*F)->message_as_ModuleReport());
-  else
-    consumeError(F.takeError());
   Policy->closed(Session);
   Open = false;
 }
