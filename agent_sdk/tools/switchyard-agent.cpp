@@ -357,7 +357,8 @@ int main(int Argc, char **Argv) {
   ServerStats St;
   int Status = runAgent(*Policy, RO, &St);
 
-  if (!O.Quiet) {
+  // A socket that could not be served has had its one-line error.
+  if (!O.Quiet && St.Listened) {
     std::string Kinds;
     for (const auto &[K, N] : PerKind)
       Kinds += (Kinds.empty() ? "" : ", ") + K + " " + std::to_string(N);
