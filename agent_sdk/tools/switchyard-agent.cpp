@@ -15,6 +15,8 @@
 
 #include "Framing.h"
 
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +33,7 @@ struct Options {
   std::string Socket;
   std::string Policy = "default";
   uint64_t Seed = 0;
+  std::string SeedText; ///< As given to --seed, if it was.
   std::string LogFile;
   bool AllowOtherUsers = false;
   bool Quiet = false;
@@ -44,7 +47,7 @@ struct Options {
 
 void usage(FILE *To) {
   std::fputs(
-      "usage: switchyard-agent --socket PATH [--policy default|random|"
+      "usage: switchyard-agent --socket PATH [--policy default|random[:SEED]|"
       "script:FILE]\n"
       "                        [--seed N] [--log FILE] [--allow-other-users]\n"
       "                        [--handshake-timeout-ms N] [--print-reports]\n"
@@ -52,6 +55,29 @@ void usage(FILE *To) {
       "                        [--busy-poll-us N] [--quiet]\n"
       "                        [-- COMMAND ARGS...]\n",
       To);
+}
+
+/// Parses a seed as SWITCHYARD_POLICY=random:SEED does: decimal, or 0x, 0b,
+/// 0o or 0 for hexadecimal, binary or octal.
+bool parseSeed(const std::string &Text, uint64_t &Seed) {
+  int Base = 10;
+  size_t Skip = 0;
+  if (Text.size() > 1 && Text[0] == '0') {
+    char P =
+        static_cast<char>(std::tolower(static_cast<unsigned char>(Text[1])));
+    Base = P == 'x' ? 16 : P == 'b' ? 2 : 8;
+    Skip = P == 'x' || P == 'b' || P == 'o' ? 2 : 1;
+  }
+  std::string Digits = Text.substr(Skip);
+  if (Digits.empty() || !std::isalnum(static_cast<unsigned char>(Digits[0])))
+    return false;
+  char *End = nullptr;
+  errno = 0;
+  unsigned long long V = std::strtoull(Digits.c_str(), &End, Base);
+  if (errno == ERANGE || *End != '\0')
+    return false;
+  Seed = V;
+  return true;
 }
 
 bool parseArgs(int Argc, char **Argv, Options &O) {
@@ -86,7 +112,12 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
     } else if (Is("--seed")) {
       if (!Value(V))
         return false;
-      O.Seed = std::strtoull(V.c_str(), nullptr, 0);
+      if (!parseSeed(V, O.Seed)) {
+        std::fprintf(stderr, "switchyard-agent: --seed: '%s' is not a number\n",
+                     V.c_str());
+        return false;
+      }
+      O.SeedText = V;
     } else if (Is("--log")) {
       if (!Value(O.LogFile))
         return false;
@@ -127,6 +158,24 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
       usage(stderr);
       return false;
     }
+  }
+  if (O.Policy.rfind("random:", 0) == 0) {
+    uint64_t Seed = 0;
+    if (!parseSeed(O.Policy.substr(7), Seed)) {
+      std::fprintf(stderr,
+                   "switchyard-agent: --policy: '%s' needs a numeric seed\n",
+                   O.Policy.c_str());
+      return false;
+    }
+    if (!O.SeedText.empty() && Seed != O.Seed) {
+      std::fprintf(stderr,
+                   "switchyard-agent: --policy %s and --seed %s give two "
+                   "different seeds\n",
+                   O.Policy.c_str(), O.SeedText.c_str());
+      return false;
+    }
+    O.Seed = Seed;
+    O.Policy = "random";
   }
   if (O.Socket.empty()) {
     std::fprintf(stderr, "switchyard-agent: --socket is required\n");
