@@ -2,6 +2,7 @@
 //
 //   switchyard-agent --socket PATH [--policy P] [--seed N] [--log FILE]
 //                    [--allow-other-users] [--quiet] [-- COMMAND ARGS...]
+//   switchyard-agent --list-options
 //
 // With a COMMAND, the agent runs it with SWITCHYARD_AGENT=PATH in its
 // environment, serves it (and every compiler it starts), and exits with its
@@ -34,6 +35,8 @@ struct Options {
   std::string Policy = "default";
   uint64_t Seed = 0;
   std::string SeedText; ///< As given to --seed, if it was.
+  bool CheckOptions = true;
+  bool ListOptions = false;
   std::string LogFile;
   bool AllowOtherUsers = false;
   bool Quiet = false;
@@ -52,8 +55,9 @@ void usage(FILE *To) {
       "                        [--seed N] [--log FILE] [--allow-other-users]\n"
       "                        [--handshake-timeout-ms N] [--print-reports]\n"
       "                        [--dump-action-space FILE] [--no-features]\n"
-      "                        [--busy-poll-us N] [--quiet]\n"
-      "                        [-- COMMAND ARGS...]\n",
+      "                        [--busy-poll-us N] [--unchecked-options]\n"
+      "                        [--quiet] [-- COMMAND ARGS...]\n"
+      "       switchyard-agent --list-options\n",
       To);
 }
 
@@ -147,6 +151,10 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
       O.NoFeatures = true;
     } else if (A == "--print-reports") {
       O.PrintReports = true;
+    } else if (A == "--unchecked-options") {
+      O.CheckOptions = false;
+    } else if (A == "--list-options") {
+      O.ListOptions = true;
     } else if (A == "--quiet" || A == "-q") {
       O.Quiet = true;
     } else if (A == "--help" || A == "-h") {
@@ -177,7 +185,7 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
     O.Seed = Seed;
     O.Policy = "random";
   }
-  if (O.Socket.empty()) {
+  if (O.Socket.empty() && !O.ListOptions) {
     std::fprintf(stderr, "switchyard-agent: --socket is required\n");
     usage(stderr);
     return false;
@@ -346,8 +354,21 @@ int main(int Argc, char **Argv) {
   if (!parseArgs(Argc, Argv, O))
     return 2;
 
+  if (O.ListOptions) {
+    for (const SiteOption &Opt : siteOptions()) {
+      std::string Line = std::string(kindName(Opt.Kind)) + " " + Opt.Name;
+      for (const char *P : Opt.Params)
+        Line += std::string(" ") + P;
+      std::puts(Line.c_str());
+    }
+    return 0;
+  }
+
   std::string Err;
-  std::unique_ptr<Agent> Policy = makePolicy(O.Policy, O.Seed, Err);
+  PolicyOptions PO;
+  PO.Seed = O.Seed;
+  PO.CheckOptions = O.CheckOptions;
+  std::unique_ptr<Agent> Policy = makePolicy(O.Policy, PO, Err);
   if (!Policy) {
     std::fprintf(stderr, "switchyard-agent: %s\n", Err.c_str());
     return 2;
