@@ -114,6 +114,7 @@ private:
 };
 
 /// Glob with '*' and '?', enough for pass and function names.
+/// Not fnmatch(3), which reads '[' and '\\' as syntax: rules take them as text.
 bool globMatch(std::string_view Pat, std::string_view S) {
   size_t P = 0, I = 0, Star = std::string_view::npos, Mark = 0;
   while (I < S.size()) {
