@@ -9,6 +9,8 @@ packages=(
   libmlir-22-dev mlir-22-tools
   # Protocol and agent server.
   flatbuffers-compiler libflatbuffers-dev libuv1-dev
+  # The agent's decision log.
+  nlohmann-json3-dev
   # Build and tests.
   cmake ninja-build make g++ pkg-config libgtest-dev
   # Python SDK (Debian's interpreter, /usr/bin/python3).

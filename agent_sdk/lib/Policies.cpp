@@ -11,6 +11,7 @@
 
 #include "Framing.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <sstream>
@@ -113,6 +114,7 @@ private:
 };
 
 /// Glob with '*' and '?', enough for pass and function names.
+/// Not fnmatch(3), which reads '[' and '\\' as syntax: rules take them as text.
 bool globMatch(std::string_view Pat, std::string_view S) {
   size_t P = 0, I = 0, Star = std::string_view::npos, Mark = 0;
   while (I < S.size()) {
@@ -172,6 +174,45 @@ bool parseObservations(const std::string &List, uint32_t &Mask,
   return true;
 }
 
+/// Why a rule's answer cannot be one of its kind's options, or "".
+std::string checkSiteAnswer(fb::DecisionKind Kind, const std::string &Option,
+                            size_t NumParams, const std::string &Target) {
+  const char *KindName = kindName(Kind);
+  const SiteOption *Found = nullptr;
+  std::string Expected;
+  for (const SiteOption &O : siteOptions()) {
+    if (O.Kind != Kind)
+      continue;
+    Expected += (Expected.empty() ? "" : ", ") + std::string(O.Name);
+    if (Option == O.Name)
+      Found = &O;
+  }
+  if (!Found) {
+    std::string Err = "unknown option '" + Option + "' for " + KindName;
+    if (Expected.empty())
+      return Err + " (the compiler gives " + KindName +
+             " decisions no options: answer default)";
+    return Err + " (expected " + Expected + ")";
+  }
+  if (NumParams != Found->Params.size()) {
+    std::string Err = "option '" + Option + "' of " + KindName + " takes ";
+    if (Found->Params.empty())
+      Err += "no parameters";
+    else
+      Err += std::to_string(Found->Params.size()) +
+             (Found->Params.size() == 1 ? " parameter (" : " parameters (");
+    for (size_t I = 0; I < Found->Params.size(); ++I)
+      Err += (I ? ", " : "") + std::string(Found->Params[I]);
+    return Err + (Found->Params.empty() ? "" : ")") + ", got " +
+           std::to_string(NumParams);
+  }
+  if (!Target.empty())
+    return "option '" + Option + "' of " + KindName +
+           " cannot take a target (@" + Target +
+           "): only pass-pipeline actions can";
+  return "";
+}
+
 /// A script is a list of first-match rules:
 ///   <kind> [field=glob ...] => default | <option> [int ...] [@target]
 ///                              [observe=a,b]
@@ -180,7 +221,10 @@ bool parseObservations(const std::string &List, uint32_t &Mask,
 ///             [no-features]
 class ScriptPolicy final : public Agent {
 public:
+  explicit ScriptPolicy(bool CheckOptions) : CheckOptions(CheckOptions) {}
+
   bool load(const std::string &Path, std::string &Err) {
+    this->Path = Path;
     std::ifstream In(Path);
     if (!In) {
       Err = "cannot read script '" + Path + "'";
@@ -196,7 +240,7 @@ public:
       if (Words.empty())
         continue;
       std::string Where = Path + ":" + std::to_string(LineNo) + ": ";
-      if (!parseLine(Words, Err)) {
+      if (!parseLine(Words, LineNo, Err)) {
         Err = Where + Err;
         return false;
       }
@@ -206,6 +250,13 @@ public:
 
   HelloAnswer hello(const SessionInfo &Session) override {
     HelloAnswer A;
+    // Actions are known only now: a compiler without one the script answers
+    // with is refused, rather than told to run something it does not have.
+    if (std::string Err = checkActions(Session); !Err.empty()) {
+      A.Accept = false;
+      A.Reason = Err;
+      return A;
+    }
     for (fb::DecisionKind K : Session.Offered) {
       bool Explicit = false;
       for (const SubscriptionSpec &S : Subscriptions)
@@ -272,6 +323,7 @@ public:
 
 private:
   struct Rule {
+    unsigned Line = 0;
     fb::DecisionKind Kind;
     std::vector<std::pair<std::string, std::string>> Matchers;
     bool UseDefault = true;
@@ -281,7 +333,8 @@ private:
     uint32_t Observations = 0;
   };
 
-  bool parseLine(const std::vector<std::string> &Words, std::string &Err) {
+  bool parseLine(const std::vector<std::string> &Words, unsigned LineNo,
+                 std::string &Err) {
     if (Words[0] == "subscribe") {
       SubscriptionSpec S;
       if (Words.size() < 2 || !parseKindName(Words[1], S.Kind)) {
@@ -312,6 +365,7 @@ private:
     }
 
     Rule R;
+    R.Line = LineNo;
     if (!parseKindName(Words[0], R.Kind)) {
       Err = "unknown decision kind '" + Words[0] + "'";
       return false;
@@ -340,6 +394,7 @@ private:
       Err = "expected '=> answer'";
       return false;
     }
+    bool Chosen = false;
     for (++I; I < Words.size(); ++I) {
       const std::string &W = Words[I];
       if (W.rfind("observe=", 0) == 0) {
@@ -347,7 +402,8 @@ private:
           return false;
       } else if (W[0] == '@') {
         R.Target = W.substr(1);
-      } else if (R.Option.empty() && R.UseDefault) {
+      } else if (!Chosen) {
+        Chosen = true;
         if (W != "default") {
           R.UseDefault = false;
           R.Option = W;
@@ -362,8 +418,38 @@ private:
         R.Params.push_back(V);
       }
     }
+    if (R.UseDefault && (!R.Params.empty() || !R.Target.empty())) {
+      Err = "'default' takes no parameters or target";
+      return false;
+    }
+    if (CheckOptions && !R.UseDefault &&
+        R.Kind != fb::DecisionKind::PassPipeline) {
+      Err = checkSiteAnswer(R.Kind, R.Option, R.Params.size(), R.Target);
+      if (!Err.empty())
+        return false;
+    }
     Rules.push_back(std::move(R));
     return true;
+  }
+
+  /// Why \p Session lacks an action some pass-pipeline rule answers with,
+  /// naming the rule's FILE:LINE, or "".
+  std::string checkActions(const SessionInfo &Session) const {
+    if (!CheckOptions ||
+        std::find(Session.Offered.begin(), Session.Offered.end(),
+                  fb::DecisionKind::PassPipeline) == Session.Offered.end())
+      return "";
+    for (const Rule &R : Rules) {
+      if (R.Kind != fb::DecisionKind::PassPipeline || R.UseDefault ||
+          std::find(Session.ActionSpace.begin(), Session.ActionSpace.end(),
+                    R.Option) != Session.ActionSpace.end())
+        continue;
+      return Path + ":" + std::to_string(R.Line) + ": unknown action '" +
+             R.Option + "' for pass-pipeline (not in this compiler's " +
+             "action space of " + std::to_string(Session.ActionSpace.size()) +
+             " actions)";
+    }
+    return "";
   }
 
   static bool matches(const Rule &Rl, const fb::DecisionRequest &R) {
@@ -398,20 +484,58 @@ private:
     return true;
   }
 
+  bool CheckOptions;
+  std::string Path;
   std::vector<SubscriptionSpec> Subscriptions;
   std::vector<Rule> Rules;
 };
 
 } // namespace
 
+const std::vector<SiteOption> &siteOptions() {
+  // In the order of the compiler's legalAnswers() in hooks/PassGateHook.cpp,
+  // InlineHook.cpp, LoopUnrollHook.cpp, LoopVectorizeHook.cpp,
+  // LoopDistributeHook.cpp and LicmHook.cpp. test/lit/agent/site-options.test
+  // answers each to the plugin and compares each kind's count with the
+  // compiler's, to catch the two drifting apart.
+  static const std::vector<SiteOption> Options = {
+      {fb::DecisionKind::PassGate, "run", {}},
+      {fb::DecisionKind::PassGate, "skip", {}},
+      {fb::DecisionKind::Inline, "no", {}},
+      {fb::DecisionKind::Inline, "yes", {}},
+      {fb::DecisionKind::LoopUnroll, "auto", {}},
+      {fb::DecisionKind::LoopUnroll, "none", {}},
+      {fb::DecisionKind::LoopUnroll, "full", {}},
+      {fb::DecisionKind::LoopUnroll, "partial", {"count"}},
+      {fb::DecisionKind::LoopUnroll, "runtime", {"count"}},
+      {fb::DecisionKind::LoopVectorize, "auto", {}},
+      {fb::DecisionKind::LoopVectorize, "disable", {}},
+      {fb::DecisionKind::LoopVectorize, "vectorize", {"width", "interleave"}},
+      {fb::DecisionKind::LoopDistribute, "auto", {}},
+      {fb::DecisionKind::LoopDistribute, "distribute", {}},
+      {fb::DecisionKind::LoopDistribute, "never", {}},
+      {fb::DecisionKind::Licm, "allow", {}},
+      {fb::DecisionKind::Licm, "disable", {}},
+  };
+  return Options;
+}
+
 std::unique_ptr<Agent> makePolicy(const std::string &Spec, uint64_t Seed,
+                                  std::string &Err) {
+  PolicyOptions Options;
+  Options.Seed = Seed;
+  return makePolicy(Spec, Options, Err);
+}
+
+std::unique_ptr<Agent> makePolicy(const std::string &Spec,
+                                  const PolicyOptions &Options,
                                   std::string &Err) {
   if (Spec == "default")
     return std::make_unique<DefaultPolicy>();
   if (Spec == "random")
-    return std::make_unique<RandomPolicy>(Seed);
+    return std::make_unique<RandomPolicy>(Options.Seed);
   if (Spec.rfind("script:", 0) == 0) {
-    auto P = std::make_unique<ScriptPolicy>();
+    auto P = std::make_unique<ScriptPolicy>(Options.CheckOptions);
     if (!P->load(Spec.substr(7), Err))
       return nullptr;
     return P;

@@ -53,7 +53,7 @@ int runAgent(Agent &A, const RunOptions &O, ServerStats *Stats) {
     Server TheServer(&Loop, A, O.Server);
     std::string Err;
     if (TheServer.listen(Err) < 0) {
-      std::fprintf(stderr, "%s: %s\n", Prog, Err.c_str());
+      std::fprintf(stderr, "%s: error: %s\n", Prog, Err.c_str());
       TheServer.close();
       uv_run(&Loop, UV_RUN_DEFAULT);
       uv_loop_close(&Loop);

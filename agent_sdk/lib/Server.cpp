@@ -9,10 +9,12 @@
 #include <cassert>
 #include <thread>
 
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 namespace switchyard {
@@ -74,6 +76,28 @@ void Server::log(const std::string &Line) {
 
 int Server::listen(std::string &Err) {
   const std::string &Path = Options.SocketPath;
+  // libuv would bind a truncated path, and report a missing directory as
+  // EACCES (as Windows does): check both first, and create nothing.
+  constexpr size_t MaxPath = sizeof(sockaddr_un::sun_path) - 1;
+  if (Path.size() > MaxPath) {
+    Err = "socket path '" + Path + "' is " + std::to_string(Path.size()) +
+          " bytes; the limit is " + std::to_string(MaxPath);
+    return UV_ENAMETOOLONG;
+  }
+  size_t Slash = Path.rfind('/');
+  std::string Dir = Slash == std::string::npos ? "."
+                    : Slash == 0               ? "/"
+                                               : Path.substr(0, Slash);
+  struct stat DirSt;
+  if (::stat(Dir.c_str(), &DirSt) != 0) {
+    if (errno == ENOENT) {
+      Err = "directory '" + Dir + "' does not exist";
+      return UV_ENOENT;
+    }
+  } else if (!S_ISDIR(DirSt.st_mode)) {
+    Err = "'" + Dir + "' is not a directory";
+    return UV_ENOTDIR;
+  }
   // A leftover socket from a dead agent is replaced; a live one is not.
   struct stat St;
   if (::lstat(Path.c_str(), &St) == 0) {
@@ -118,6 +142,7 @@ int Server::listen(std::string &Err) {
     Err = "cannot listen on '" + Path + "': " + uv_strerror(R);
     return R;
   }
+  Stats.Listened = true;
   return 0;
 }
 

@@ -2,6 +2,7 @@
 //
 //   switchyard-agent --socket PATH [--policy P] [--seed N] [--log FILE]
 //                    [--allow-other-users] [--quiet] [-- COMMAND ARGS...]
+//   switchyard-agent --list-options
 //
 // With a COMMAND, the agent runs it with SWITCHYARD_AGENT=PATH in its
 // environment, serves it (and every compiler it starts), and exits with its
@@ -15,6 +16,11 @@
 
 #include "Framing.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +37,9 @@ struct Options {
   std::string Socket;
   std::string Policy = "default";
   uint64_t Seed = 0;
+  std::string SeedText; ///< As given to --seed, if it was.
+  bool CheckOptions = true;
+  bool ListOptions = false;
   std::string LogFile;
   bool AllowOtherUsers = false;
   bool Quiet = false;
@@ -44,14 +53,38 @@ struct Options {
 
 void usage(FILE *To) {
   std::fputs(
-      "usage: switchyard-agent --socket PATH [--policy default|random|"
+      "usage: switchyard-agent --socket PATH [--policy default|random[:SEED]|"
       "script:FILE]\n"
       "                        [--seed N] [--log FILE] [--allow-other-users]\n"
       "                        [--handshake-timeout-ms N] [--print-reports]\n"
       "                        [--dump-action-space FILE] [--no-features]\n"
-      "                        [--busy-poll-us N] [--quiet]\n"
-      "                        [-- COMMAND ARGS...]\n",
+      "                        [--busy-poll-us N] [--unchecked-options]\n"
+      "                        [--quiet] [-- COMMAND ARGS...]\n"
+      "       switchyard-agent --list-options\n",
       To);
+}
+
+/// Parses a seed as SWITCHYARD_POLICY=random:SEED does: decimal, or 0x, 0b,
+/// 0o or 0 for hexadecimal, binary or octal.
+bool parseSeed(const std::string &Text, uint64_t &Seed) {
+  int Base = 10;
+  size_t Skip = 0;
+  if (Text.size() > 1 && Text[0] == '0') {
+    char P =
+        static_cast<char>(std::tolower(static_cast<unsigned char>(Text[1])));
+    Base = P == 'x' ? 16 : P == 'b' ? 2 : 8;
+    Skip = P == 'x' || P == 'b' || P == 'o' ? 2 : 1;
+  }
+  std::string Digits = Text.substr(Skip);
+  if (Digits.empty() || !std::isalnum(static_cast<unsigned char>(Digits[0])))
+    return false;
+  char *End = nullptr;
+  errno = 0;
+  unsigned long long V = std::strtoull(Digits.c_str(), &End, Base);
+  if (errno == ERANGE || *End != '\0')
+    return false;
+  Seed = V;
+  return true;
 }
 
 bool parseArgs(int Argc, char **Argv, Options &O) {
@@ -86,7 +119,12 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
     } else if (Is("--seed")) {
       if (!Value(V))
         return false;
-      O.Seed = std::strtoull(V.c_str(), nullptr, 0);
+      if (!parseSeed(V, O.Seed)) {
+        std::fprintf(stderr, "switchyard-agent: --seed: '%s' is not a number\n",
+                     V.c_str());
+        return false;
+      }
+      O.SeedText = V;
     } else if (Is("--log")) {
       if (!Value(O.LogFile))
         return false;
@@ -116,6 +154,10 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
       O.NoFeatures = true;
     } else if (A == "--print-reports") {
       O.PrintReports = true;
+    } else if (A == "--unchecked-options") {
+      O.CheckOptions = false;
+    } else if (A == "--list-options") {
+      O.ListOptions = true;
     } else if (A == "--quiet" || A == "-q") {
       O.Quiet = true;
     } else if (A == "--help" || A == "-h") {
@@ -128,7 +170,25 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
       return false;
     }
   }
-  if (O.Socket.empty()) {
+  if (O.Policy.rfind("random:", 0) == 0) {
+    uint64_t Seed = 0;
+    if (!parseSeed(O.Policy.substr(7), Seed)) {
+      std::fprintf(stderr,
+                   "switchyard-agent: --policy: '%s' needs a numeric seed\n",
+                   O.Policy.c_str());
+      return false;
+    }
+    if (!O.SeedText.empty() && Seed != O.Seed) {
+      std::fprintf(stderr,
+                   "switchyard-agent: --policy %s and --seed %s give two "
+                   "different seeds\n",
+                   O.Policy.c_str(), O.SeedText.c_str());
+      return false;
+    }
+    O.Seed = Seed;
+    O.Policy = "random";
+  }
+  if (O.Socket.empty() && !O.ListOptions) {
     std::fprintf(stderr, "switchyard-agent: --socket is required\n");
     usage(stderr);
     return false;
@@ -136,123 +196,122 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
   return true;
 }
 
-void appendJsonString(std::string &Out, std::string_view S) {
-  Out += '"';
-  for (unsigned char C : S) {
-    if (C == '"' || C == '\\') {
-      Out += '\\';
-      Out += static_cast<char>(C);
-    } else if (C < 0x20) {
-      char Buf[8];
-      std::snprintf(Buf, sizeof(Buf), "\\u%04x", C);
-      Out += Buf;
-    } else {
-      Out += static_cast<char>(C);
-    }
-  }
-  Out += '"';
-}
+using Json = nlohmann::ordered_json;
 
 std::string_view sv(const flatbuffers::String *S) {
   return S ? S->string_view() : std::string_view();
 }
 
+Json jsonString(std::string_view S) { return std::string(S); }
+
+/// An integral feature value as an integer, which prints as the "%.17g" the
+/// log has always used (and the Python SDK's log uses); nlohmann would print
+/// 3.0. Other values print as nlohmann's shortest form that reads back the
+/// same, and NaN and infinities as null.
+Json featureValue(double V) {
+  if (std::isfinite(V) && V == std::trunc(V) && std::fabs(V) < 1e17 &&
+      !(V == 0 && std::signbit(V)))
+    return static_cast<int64_t>(V);
+  return V;
+}
+
 /// The observation a pipeline request carried, with zero opcode counts left
 /// out to keep lines short.
-std::string formatObservation(const fb::Observation &O) {
-  std::string L = "{\"inst_count\":" + std::to_string(O.inst_count());
+Json observationJson(const fb::Observation &O) {
+  Json J = {{"inst_count", O.inst_count()}};
   if (O.function_names() && O.function_counts()) {
-    L += ",\"functions\":{";
-    for (uint32_t I = 0; I < O.function_names()->size() &&
-                         I < O.function_counts()->size();
-         ++I) {
-      if (I)
-        L += ',';
-      appendJsonString(L, O.function_names()->Get(I)->string_view());
-      L += ":" + std::to_string(O.function_counts()->Get(I));
-    }
-    L += "}";
+    Json &Functions = J["functions"] = Json::object();
+    for (uint32_t I = 0;
+         I < O.function_names()->size() && I < O.function_counts()->size(); ++I)
+      Functions[std::string(O.function_names()->Get(I)->string_view())] =
+          O.function_counts()->Get(I);
   }
   if (O.opcode_names() && O.opcode_counts()) {
-    L += ",\"opcodes\":{";
-    bool First = true;
+    Json &Opcodes = J["opcodes"] = Json::object();
     for (uint32_t I = 0;
-         I < O.opcode_names()->size() && I < O.opcode_counts()->size(); ++I) {
-      if (!O.opcode_counts()->Get(I))
-        continue;
-      if (!First)
-        L += ',';
-      First = false;
-      appendJsonString(L, O.opcode_names()->Get(I)->string_view());
-      L += ":" + std::to_string(O.opcode_counts()->Get(I));
-    }
-    L += "},\"opcode_vector_length\":" +
-         std::to_string(O.opcode_counts()->size());
+         I < O.opcode_names()->size() && I < O.opcode_counts()->size(); ++I)
+      if (O.opcode_counts()->Get(I))
+        Opcodes[std::string(O.opcode_names()->Get(I)->string_view())] =
+            O.opcode_counts()->Get(I);
+    J["opcode_vector_length"] = O.opcode_counts()->size();
   }
-  if (O.autophase()) {
-    L += ",\"autophase\":[";
-    for (uint32_t I = 0; I < O.autophase()->size(); ++I)
-      L += (I ? "," : "") + std::to_string(O.autophase()->Get(I));
-    L += "]";
-  }
+  if (O.autophase())
+    J["autophase"] =
+        std::vector<int64_t>(O.autophase()->begin(), O.autophase()->end());
   if (O.ir_hash()) {
     char Buf[32];
-    std::snprintf(Buf, sizeof(Buf), "\"%016llx\"",
+    std::snprintf(Buf, sizeof(Buf), "%016llx",
                   static_cast<unsigned long long>(O.ir_hash()));
-    L += std::string(",\"ir_hash\":") + Buf;
+    J["ir_hash"] = Buf;
   }
   if (O.ir_text())
-    L += ",\"ir_text_bytes\":" + std::to_string(O.ir_text()->size());
+    J["ir_text_bytes"] = O.ir_text()->size();
   if (O.bitcode())
-    L += ",\"bitcode_bytes\":" + std::to_string(O.bitcode()->size());
-  return L + "}";
+    J["bitcode_bytes"] = O.bitcode()->size();
+  return J;
+}
+
+/// \p J as one compact line. nlohmann escapes \b, \f, \n, \r and \t in
+/// their short forms; the log has always written every control character as
+/// \u00XX (and the Python SDK's log does), so those five are spelled out.
+/// Bytes that are not UTF-8 become U+FFFD, as the Python SDK decodes them.
+std::string dumpLine(const Json &J) {
+  std::string Dumped =
+      J.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
+  std::string Out;
+  Out.reserve(Dumped.size() + 1);
+  for (size_t I = 0; I < Dumped.size(); ++I) {
+    // A backslash only starts an escape: its pair is copied whole.
+    if (Dumped[I] != '\\' || I + 1 == Dumped.size()) {
+      Out += Dumped[I];
+      continue;
+    }
+    char E = Dumped[++I];
+    const char *Long = E == 'b'   ? "\\u0008"
+                       : E == 'f' ? "\\u000c"
+                       : E == 'n' ? "\\u000a"
+                       : E == 'r' ? "\\u000d"
+                       : E == 't' ? "\\u0009"
+                                  : nullptr;
+    if (Long) {
+      Out += Long;
+    } else {
+      Out += '\\';
+      Out += E;
+    }
+  }
+  return Out + "\n";
 }
 
 /// One JSON object per answered decision.
 std::string formatLogLine(const SessionInfo &S, const fb::DecisionRequest &R,
                           const Answer &A) {
-  std::string L = "{\"conn\":" + std::to_string(S.Id) +
-                  ",\"pid\":" + std::to_string(S.Pid) + ",\"id\":" +
-                  std::to_string(R.id()) + ",\"kind\":\"" +
-                  kindName(R.kind()) + "\"";
+  Json L = {{"conn", S.Id},
+            {"pid", S.Pid},
+            {"id", R.id()},
+            {"kind", kindName(R.kind())}};
   if (const fb::Context *C = R.context()) {
-    L += ",\"module\":";
-    appendJsonString(L, sv(C->module_name()));
-    L += ",\"function\":";
-    appendJsonString(L, sv(C->function()));
-    L += ",\"pass\":";
-    appendJsonString(L, sv(C->pass()));
-    L += ",\"unit_kind\":\"";
-    L += fb::EnumNameUnitKind(C->unit_kind());
-    L += "\",\"unit\":";
-    appendJsonString(L, sv(C->unit_name()));
-    L += ",\"site\":" + std::to_string(C->site_id()) +
-         ",\"index\":" + std::to_string(C->index());
+    L["module"] = jsonString(sv(C->module_name()));
+    L["function"] = jsonString(sv(C->function()));
+    L["pass"] = jsonString(sv(C->pass()));
+    L["unit_kind"] = fb::EnumNameUnitKind(C->unit_kind());
+    L["unit"] = jsonString(sv(C->unit_name()));
+    L["site"] = C->site_id();
+    L["index"] = C->index();
   }
-  L += ",\"features\":{";
+  Json &Features = L["features"] = Json::object();
   if (R.feature_names() && R.feature_values())
     for (uint32_t I = 0;
-         I < R.feature_names()->size() && I < R.feature_values()->size();
-         ++I) {
-      if (I)
-        L += ',';
-      appendJsonString(L, R.feature_names()->Get(I)->string_view());
-      char Buf[32];
-      std::snprintf(Buf, sizeof(Buf), ":%.17g", R.feature_values()->Get(I));
-      L += Buf;
-    }
-  L += "}";
-  if (R.previous_error()) {
-    L += ",\"previous_error\":";
-    appendJsonString(L, sv(R.previous_error()));
-  }
+         I < R.feature_names()->size() && I < R.feature_values()->size(); ++I)
+      Features[std::string(R.feature_names()->Get(I)->string_view())] =
+          featureValue(R.feature_values()->Get(I));
+  if (R.previous_error())
+    L["previous_error"] = jsonString(sv(R.previous_error()));
   if (const fb::Observation *O = R.observation())
-    L += ",\"obs\":" + formatObservation(*O);
-  L += ",\"default\":";
-  appendJsonString(L, formatChoice(S, R, R.default_choice()));
-  L += ",\"answer\":";
+    L["obs"] = observationJson(*O);
+  L["default"] = formatChoice(S, R, R.default_choice());
   if (A.UseDefault) {
-    L += "\"default\"";
+    L["answer"] = "default";
   } else {
     std::string Text(optionName(S, R, A.Option));
     if (Text.empty())
@@ -261,10 +320,9 @@ std::string formatLogLine(const SessionInfo &S, const fb::DecisionRequest &R,
       Text += " " + std::to_string(P);
     if (!A.Target.empty())
       Text += " @" + A.Target;
-    appendJsonString(L, Text);
+    L["answer"] = Text;
   }
-  L += "}\n";
-  return L;
+  return dumpLine(L);
 }
 
 /// A module's report, as --print-reports shows it.
@@ -297,8 +355,21 @@ int main(int Argc, char **Argv) {
   if (!parseArgs(Argc, Argv, O))
     return 2;
 
+  if (O.ListOptions) {
+    for (const SiteOption &Opt : siteOptions()) {
+      std::string Line = std::string(kindName(Opt.Kind)) + " " + Opt.Name;
+      for (const char *P : Opt.Params)
+        Line += std::string(" ") + P;
+      std::puts(Line.c_str());
+    }
+    return 0;
+  }
+
   std::string Err;
-  std::unique_ptr<Agent> Policy = makePolicy(O.Policy, O.Seed, Err);
+  PolicyOptions PO;
+  PO.Seed = O.Seed;
+  PO.CheckOptions = O.CheckOptions;
+  std::unique_ptr<Agent> Policy = makePolicy(O.Policy, PO, Err);
   if (!Policy) {
     std::fprintf(stderr, "switchyard-agent: %s\n", Err.c_str());
     return 2;
@@ -357,7 +428,8 @@ int main(int Argc, char **Argv) {
   ServerStats St;
   int Status = runAgent(*Policy, RO, &St);
 
-  if (!O.Quiet) {
+  // A socket that could not be served has had its one-line error.
+  if (!O.Quiet && St.Listened) {
     std::string Kinds;
     for (const auto &[K, N] : PerKind)
       Kinds += (Kinds.empty() ? "" : ", ") + K + " " + std::to_string(N);

@@ -26,6 +26,18 @@ std::unique_ptr<Agent> script(const TempDir &Dir, const std::string &Text) {
   return policy("script:" + Dir.write("policy.txt", Text));
 }
 
+/// A script whose option names are not checked, as --unchecked-options.
+std::unique_ptr<Agent> uncheckedScript(const TempDir &Dir,
+                                       const std::string &Text) {
+  PolicyOptions Options;
+  Options.CheckOptions = false;
+  std::string Err;
+  std::unique_ptr<Agent> P =
+      makePolicy("script:" + Dir.write("policy.txt", Text), Options, Err);
+  EXPECT_NE(P, nullptr) << Err;
+  return P;
+}
+
 /// The error makePolicy gives for a script with \p Text.
 std::string scriptError(const TempDir &Dir, const std::string &Text,
                         std::string *PathOut = nullptr) {
@@ -244,7 +256,6 @@ inline pass=*Inliner* function=bar* => yes
 
 loop-unroll function=* => partial 4 observe=inst-count,ir-hash
 pass-pipeline => run 1 2 @main
-licm => nosuch
 inline module=lib*.c unit-kind=CallSite site=42 index=3 => no
 )";
 
@@ -356,10 +367,14 @@ TEST(Script, OptionWithParamsTargetAndObservations) {
   EXPECT_EQ(A.Target, "main");
 }
 
-TEST(Script, UnknownOptionNameGoesOutOfRange) {
+TEST(Script, UncheckedUnknownOptionNameGoesOutOfRange) {
   TempDir Dir;
-  auto P = script(Dir, RulesScript);
+  auto P = uncheckedScript(Dir, "licm => nosuch\n"
+                                "pass-pipeline => no-such-action\n");
   ASSERT_NE(P, nullptr);
+  SessionInfo Pipeline = session({fb::DecisionKind::PassPipeline});
+  Pipeline.ActionSpace = {"stop", "sroa"};
+  EXPECT_TRUE(P->hello(Pipeline).Accept);
   RequestDesc Licm;
   Licm.Kind = fb::DecisionKind::Licm;
   Licm.Legal = {{"hoist", {}}, {"keep", {}}};
@@ -404,6 +419,168 @@ TEST(Script, SyntaxErrorsNameTheLine) {
   }
 }
 
+TEST(Script, OptionMissingFromTheRequestGoesOutOfRange) {
+  // 'yes' is an inline option, but a call that cannot be inlined offers only
+  // 'no': the compiler refuses the answer, with its reason.
+  TempDir Dir;
+  auto P = script(Dir, "inline => yes\n");
+  ASSERT_NE(P, nullptr);
+  RequestDesc D = inlineAt("InlinerPass", "rec");
+  D.Legal = {{"no", {}}};
+  Request R(D);
+  Answer A = P->decide(session(), R.get());
+  ASSERT_FALSE(A.UseDefault);
+  EXPECT_EQ(A.Option, 0xffffffffu);
+}
+
+TEST(Script, UnknownOptionIsAnErrorWithFileAndLine) {
+  TempDir Dir;
+  std::string Path;
+  std::string Err = scriptError(Dir,
+                                "pass-gate pass=SROAPass => skip\n"
+                                "pass-gate => skipp\n",
+                                &Path);
+  EXPECT_EQ(Err, Path + ":2: unknown option 'skipp' for pass-gate (expected "
+                        "run, skip)");
+}
+
+TEST(Script, AnswersAreCheckedAgainstTheirKindsOptions) {
+  TempDir Dir;
+  const std::pair<const char *, const char *> Cases[] = {
+      {"inline => maybe", "unknown option 'maybe' for inline (expected no, "
+                          "yes)"},
+      {"loop-unroll function=f => unroll 4",
+       "unknown option 'unroll' for loop-unroll (expected auto, none, full, "
+       "partial, runtime)"},
+      {"loop-vectorize => enable", "unknown option 'enable' for "
+                                   "loop-vectorize (expected auto, disable, "
+                                   "vectorize)"},
+      {"loop-distribute => split", "unknown option 'split' for "
+                                   "loop-distribute (expected auto, "
+                                   "distribute, never)"},
+      {"licm => hoist", "unknown option 'hoist' for licm (expected allow, "
+                        "disable)"},
+      {"rewrite => fold", "unknown option 'fold' for rewrite (the compiler "
+                          "gives rewrite decisions no options: answer "
+                          "default)"},
+      {"loop-unroll => partial", "option 'partial' of loop-unroll takes 1 "
+                                 "parameter (count), got 0"},
+      {"loop-unroll => runtime 2 4", "option 'runtime' of loop-unroll takes "
+                                     "1 parameter (count), got 2"},
+      {"loop-vectorize => vectorize 4", "option 'vectorize' of "
+                                        "loop-vectorize takes 2 parameters "
+                                        "(width, interleave), got 1"},
+      {"pass-gate => skip 1", "option 'skip' of pass-gate takes no "
+                              "parameters, got 1"},
+      {"inline => yes @main", "option 'yes' of inline cannot take a target "
+                              "(@main): only pass-pipeline actions can"},
+      {"inline => default 1", "'default' takes no parameters or target"},
+      {"inline => default @main", "'default' takes no parameters or target"},
+  };
+  for (const auto &[Line, Message] : Cases) {
+    std::string Path;
+    std::string Err =
+        scriptError(Dir, std::string("inline => yes\n") + Line + "\n", &Path);
+    EXPECT_EQ(Err, Path + ":2: " + Message) << Line;
+  }
+}
+
+TEST(Script, EverySiteOptionLoadsWithItsParameters) {
+  TempDir Dir;
+  std::string Text;
+  for (const SiteOption &O : siteOptions()) {
+    Text += std::string(kindName(O.Kind)) + " => " + O.Name;
+    for (size_t I = 0; I < O.Params.size(); ++I)
+      Text += " 1";
+    Text += " observe=inst-count\n";
+  }
+  EXPECT_NE(script(Dir, Text), nullptr);
+}
+
+TEST(Script, SiteOptionsCoverEveryKindTheCompilerAsksAbout) {
+  // The kinds with legal answers of their own (hooks/*Hook.cpp); a new one
+  // needs its options in siteOptions() and in this list.
+  const std::set<fb::DecisionKind> Expected = {
+      fb::DecisionKind::PassGate,       fb::DecisionKind::Inline,
+      fb::DecisionKind::LoopUnroll,     fb::DecisionKind::LoopVectorize,
+      fb::DecisionKind::LoopDistribute, fb::DecisionKind::Licm};
+  std::set<fb::DecisionKind> Kinds;
+  std::set<std::pair<fb::DecisionKind, std::string>> Names;
+  for (const SiteOption &O : siteOptions()) {
+    Kinds.insert(O.Kind);
+    EXPECT_TRUE(Names.insert({O.Kind, O.Name}).second)
+        << kindName(O.Kind) << " " << O.Name << " is listed twice";
+  }
+  EXPECT_EQ(Kinds, Expected);
+}
+
+TEST(Script, PipelineActionsAreCheckedWhenACompilerSaysHello) {
+  TempDir Dir;
+  std::string Path =
+      Dir.write("pipeline.txt", "pass-pipeline index=0 => sroa @main\n"
+                                "pass-pipeline index=1 => default\n"
+                                "# the action space is only known at Hello\n"
+                                "pass-pipeline index=2 => no-such-pass\n"
+                                "pass-pipeline => stop\n");
+  auto P = policy("script:" + Path);
+  ASSERT_NE(P, nullptr);
+  SessionInfo S =
+      session({fb::DecisionKind::PassGate, fb::DecisionKind::PassPipeline});
+  S.ActionSpace = {"stop", "gvn", "sroa"};
+  HelloAnswer H = P->hello(S);
+  EXPECT_FALSE(H.Accept);
+  EXPECT_EQ(H.Reason, Path + ":4: unknown action 'no-such-pass' for "
+                             "pass-pipeline (not in this compiler's action "
+                             "space of 3 actions)");
+
+  S.ActionSpace.push_back("no-such-pass");
+  H = P->hello(S);
+  EXPECT_TRUE(H.Accept) << H.Reason;
+  ASSERT_EQ(H.Subscriptions.size(), 1u);
+  EXPECT_EQ(H.Subscriptions[0].Kind, fb::DecisionKind::PassPipeline);
+
+  // A compiler that offers no pipeline is not asked about actions.
+  H = P->hello(session({fb::DecisionKind::PassGate}));
+  EXPECT_TRUE(H.Accept) << H.Reason;
+  EXPECT_TRUE(H.Subscriptions.empty());
+}
+
+TEST(Script, RefusedPipelineScriptIsLoggedByTheServer) {
+  TempDir Dir;
+  std::string Path = Dir.write("pipeline.txt", "pass-pipeline => licm\n");
+  auto P = policy("script:" + Path);
+  ASSERT_NE(P, nullptr);
+  ServerOptions O;
+  O.SocketPath = Dir.file("agent.sock");
+  std::mutex Mutex;
+  std::vector<std::string> Lines;
+  O.Log = [&](const std::string &Line) {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    Lines.push_back(Line);
+  };
+  ServerThread S(*P, O);
+  ASSERT_TRUE(S.start());
+  Channel C;
+  ASSERT_TRUE(connectTo(C, O.SocketPath));
+  HelloDesc Hello;
+  Hello.Offered = {fb::DecisionKind::PassPipeline};
+  Hello.ActionSpace = {"stop", "sroa"};
+  HelloResult H = sayHello(C, Hello);
+  ASSERT_TRUE(H.Err.empty()) << H.Err;
+  EXPECT_FALSE(H.Accept);
+  std::string Reason = Path + ":1: unknown action 'licm' for pass-pipeline "
+                              "(not in this compiler's action space of 2 "
+                              "actions)";
+  EXPECT_EQ(H.Reason, Reason);
+  C.close();
+  ASSERT_TRUE(S.waitFor([](const ServerStats &St) { return St.Open == 0; }));
+  S.stop();
+  std::lock_guard<std::mutex> Lock(Mutex);
+  ASSERT_EQ(Lines.size(), 1u);
+  EXPECT_NE(Lines[0].find("handshake refused: " + Reason), std::string::npos)
+      << Lines[0];
+}
+
 TEST(Script, MissingFileIsAnError) {
   TempDir Dir;
   std::string Err;
@@ -419,7 +596,7 @@ TEST(Script, SubscribeLinesBecomeSubscriptions) {
                        "subscribe loop-unroll\n"
                        "subscribe licm      # not offered below\n"
                        "pass-gate => default\n"
-                       "rewrite => x        # not offered either\n");
+                       "rewrite => default  # not offered either\n");
   ASSERT_NE(P, nullptr);
   HelloAnswer H = P->hello(session(
       {fb::DecisionKind::PassGate, fb::DecisionKind::Inline,

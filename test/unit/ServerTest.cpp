@@ -12,6 +12,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstring>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -412,6 +413,85 @@ TEST(Server, ListenRefusesPathThatIsNotASocket) {
   struct stat St;
   ASSERT_EQ(::lstat(Path.c_str(), &St), 0) << "the file was removed";
   EXPECT_TRUE(S_ISREG(St.st_mode));
+}
+
+/// The names in \p Dir.
+std::vector<std::string> entries(const std::string &Dir) {
+  std::vector<std::string> Names;
+  if (DIR *D = ::opendir(Dir.c_str())) {
+    while (dirent *E = ::readdir(D))
+      if (std::strcmp(E->d_name, ".") != 0 && std::strcmp(E->d_name, ".."))
+        Names.push_back(E->d_name);
+    ::closedir(D);
+  }
+  return Names;
+}
+
+/// A socket path of exactly \p Bytes bytes in \p Dir.
+std::string pathOfLength(const TempDir &Dir, size_t Bytes) {
+  std::string Path = Dir.path() + "/";
+  EXPECT_LT(Path.size(), Bytes);
+  return Path + std::string(Bytes - Path.size(), 's');
+}
+
+TEST(Server, ListenRefusesSocketPathOverTheLimit) {
+  TempDir Dir;
+  RecordingAgent A;
+  ServerOptions O = optionsIn(Dir);
+  // sun_path has 108 bytes, the last for the terminating NUL.
+  O.SocketPath = pathOfLength(Dir, 108);
+  ServerThread S(A, O);
+  std::string Err;
+  EXPECT_EQ(S.listen(Err), UV_ENAMETOOLONG);
+  EXPECT_EQ(Err, "socket path '" + O.SocketPath +
+                     "' is 108 bytes; the limit is 107");
+  S.stop();
+  EXPECT_FALSE(S.finalStats().Listened);
+  EXPECT_TRUE(entries(Dir.path()).empty())
+      << "created " << entries(Dir.path())[0];
+}
+
+TEST(Server, ListenServesSocketPathAtTheLimit) {
+  TempDir Dir;
+  RecordingAgent A;
+  ServerOptions O = optionsIn(Dir);
+  O.SocketPath = pathOfLength(Dir, 107);
+  ServerThread S(A, O);
+  ASSERT_TRUE(S.start());
+  Channel C;
+  ASSERT_TRUE(connectTo(C, O.SocketPath));
+  ASSERT_TRUE(sayHello(C).Accept);
+  expectServed(C, 1);
+  C.close();
+  S.stop();
+  EXPECT_TRUE(S.finalStats().Listened);
+}
+
+TEST(Server, ListenReportsMissingDirectory) {
+  TempDir Dir;
+  RecordingAgent A;
+  ServerOptions O = optionsIn(Dir);
+  O.SocketPath = Dir.file("missing/agent.sock");
+  ServerThread S(A, O);
+  std::string Err;
+  // libuv alone says "permission denied".
+  EXPECT_EQ(S.listen(Err), UV_ENOENT);
+  EXPECT_EQ(Err, "directory '" + Dir.file("missing") + "' does not exist");
+  S.stop();
+  EXPECT_TRUE(entries(Dir.path()).empty());
+}
+
+TEST(Server, ListenReportsParentThatIsNotADirectory) {
+  TempDir Dir;
+  std::string File = Dir.write("file", "not a directory\n");
+  RecordingAgent A;
+  ServerOptions O = optionsIn(Dir);
+  O.SocketPath = File + "/agent.sock";
+  ServerThread S(A, O);
+  std::string Err;
+  EXPECT_EQ(S.listen(Err), UV_ENOTDIR);
+  EXPECT_EQ(Err, "'" + File + "' is not a directory");
+  S.stop();
 }
 
 TEST(Server, SecondHelloDropsClient) {

@@ -116,6 +116,35 @@ std::string formatChoice(const SessionInfo &Session,
 std::unique_ptr<Agent> makePolicy(const std::string &Spec, uint64_t Seed,
                                   std::string &Err);
 
+/// How makePolicy() builds a policy.
+struct PolicyOptions {
+  uint64_t Seed = 0; ///< For "random".
+  /// A script's option names are checked when it loads (pass-pipeline
+  /// actions when a compiler's Hello brings its action space). Off, an
+  /// unknown name is sent as an out-of-range index for the compiler to
+  /// refuse: that is how tests exercise the compiler's refusals.
+  bool CheckOptions = true;
+};
+
+/// makePolicy() with every option.
+std::unique_ptr<Agent> makePolicy(const std::string &Spec,
+                                  const PolicyOptions &Options,
+                                  std::string &Err);
+
+/// An answer a script may give a site decision kind, with the names of its
+/// integer parameters. pass-pipeline answers are the actions of the
+/// compiler's action space instead.
+struct SiteOption {
+  fb::DecisionKind Kind;
+  const char *Name;
+  std::vector<const char *> Params;
+};
+
+/// The options of every site decision kind, in the compiler's order. A copy
+/// of the compiler's legal answers (legalAnswers() in hooks/*Hook.cpp),
+/// which the SDK cannot include: it has no LLVM.
+const std::vector<SiteOption> &siteOptions();
+
 } // namespace switchyard
 
 #endif // SWITCHYARD_AGENT_H

@@ -49,6 +49,7 @@ struct ServerStats {
   uint64_t Decisions = 0;
   uint64_t Reports = 0;
   uint64_t Open = 0;
+  bool Listened = false; ///< listen() succeeded.
 };
 
 /// Serves the Switchyard protocol on a Unix socket, on the caller's loop.

@@ -1,7 +1,7 @@
 ; Invalid actions get an error in the next request, leave the module
 ; unchanged, and the episode goes on.
 ; RUN: %agent --socket %t.s --policy script:%S/Inputs/invalid.rules \
-; RUN:   --log %t.log -- \
+; RUN:   --unchecked-options --log %t.log -- \
 ; RUN:   opt -load-pass-plugin=%switchyard_plugin -passes=switchyard-pipeline \
 ; RUN:   -S %s -o %t.out.ll 2>%t.err
 ; RUN: opt -S %s -o %t.plain.ll

@@ -10,7 +10,7 @@
 ; DOTCFG: .main.dot
 
 ; RUN: cd %t/cwd && %agent --socket %t/a.s \
-; RUN:   --policy script:%S/Inputs/outside-actions.rules \
+; RUN:   --policy script:%S/Inputs/outside-actions.rules --unchecked-options \
 ; RUN:   --dump-action-space %t/space --log %t/log -- \
 ; RUN:   opt -load-pass-plugin=%switchyard_plugin -passes=switchyard-pipeline \
 ; RUN:   -pass-remarks-missed=switchyard %s -S -o %t/out.ll 2> %t/err
