@@ -16,11 +16,12 @@ using namespace llvm;
 namespace switchyard {
 
 std::array<OptionSpec, 5> LoopUnrollHook::legalAnswers(uint64_t Size,
-                                                       uint64_t GrowthLeft) {
+                                                       uint64_t GrowthLeft,
+                                                       bool Rotated) {
   Size = std::max<uint64_t>(Size, 1);
   uint64_t Fit = std::min(LoopSizeBudget / Size, 1 + GrowthLeft / Size);
-  int64_t Max = static_cast<int64_t>(
-      std::clamp<uint64_t>(Fit, 2, static_cast<uint64_t>(MaxCount)));
+  int64_t Max = static_cast<int64_t>(std::clamp<uint64_t>(
+      Fit, 2, static_cast<uint64_t>(Rotated ? MaxCount : MaxUnrotatedCount)));
   return {OptionSpec{"auto", {}},
           OptionSpec{"none", {}},
           OptionSpec{"full", {}},
@@ -105,8 +106,11 @@ bool LoopUnrollHook::ask(Loop &L, unsigned PreorderIndex,
   const LoopSite &Site = Q.site();
   unsigned TripCount = SE.getSmallConstantTripCount(&L);
   uint64_t Size = unrolledSize(L, SE);
-  std::array<OptionSpec, 5> Legal = legalAnswers(Size, S.growthLeft());
-  Advice A = Q.ask(Legal);
+  bool Rotated = L.isRotatedForm();
+  std::array<OptionSpec, 5> Legal =
+      legalAnswers(Size, S.growthLeft(), Rotated);
+  Advice A = Q.ask(Legal, Rotated ? "" : "the loop is not rotated: LLVM's "
+                                         "unroller crashes on larger counts");
   const Choice &C = A.choice();
   if (C.Option == Full && (TripCount == 0 || TripCount > MaxFullTripCount)) {
     A.recordUnapplied("full unrolling needs a constant trip count of at most " +

@@ -22,14 +22,22 @@ public:
   enum Option : uint32_t { Auto, None, Full, Partial, Runtime };
   /// Unroll counts above this are refused.
   static constexpr int64_t MaxCount = 64;
+  /// Unroll counts above this are refused on a loop that is not in rotated
+  /// form (its latch does not exit): on such a loop nest LLVM 22's unroller
+  /// recurses in ScalarEvolution until the stack overflows at counts of 32
+  /// and more (docs/differential.md, cause 10; stock clang crashes the same
+  /// with `#pragma clang loop unroll_count(32)`).
+  static constexpr int64_t MaxUnrotatedCount = 16;
   /// Full unrolling needs a constant trip count no larger than this.
   static constexpr unsigned MaxFullTripCount = 1024;
   /// The legal answers for a loop of \p Size instructions (inner loops'
   /// unrolling counted) when the agent may add \p GrowthLeft more to the
   /// module: `count` at most min(MaxCount, LoopSizeBudget / Size,
-  /// 1 + GrowthLeft / Size), and at least 2.
+  /// 1 + GrowthLeft / Size, and MaxUnrotatedCount unless \p Rotated),
+  /// and at least 2.
   static std::array<OptionSpec, 5> legalAnswers(uint64_t Size,
-                                                uint64_t GrowthLeft);
+                                                uint64_t GrowthLeft,
+                                                bool Rotated = true);
 
   /// The copies of \p L its unroll metadata asks for: 1 when it asks for
   /// none (or disables unrolling).
