@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Thin wrapper around CMake: `make demo` and `make test` are the Quick start.
 BUILD ?= build
 CMAKE_FLAGS ?=

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # compile_overhead.sh - What the plugin and agent round trips cost a compile.
 #
 #   bench/compile_overhead.sh BUILD_DIR [REPS]

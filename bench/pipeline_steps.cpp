@@ -1,5 +1,7 @@
 //===- pipeline_steps.cpp - Time per pass-pipeline step, seen by an agent -===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 //   switchyard-bench-pipeline --socket PATH [--steps N] [--observe MASK]
 //                             -- opt-22 -load-pass-plugin=... \
 //                                -passes=switchyard-pipeline in.ll -o /dev/null

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # pipeline_steps.sh - Time per switchyard-pipeline step on a small and a large
 # program: an action applied and the instruction count returned.
 #

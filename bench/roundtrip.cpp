@@ -1,4 +1,7 @@
 //===- roundtrip.cpp - Switchyard decision round trip vs. a raw socket echo
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 //===//
 //
 //   switchyard-bench-roundtrip [--iterations N] [--rounds R] [--block N]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # run_all.sh - Run every Switchyard benchmark against an existing build.
 #
 #   bench/run_all.sh BUILD_DIR [OUT_DIR]

@@ -1,4 +1,7 @@
 //===- ActionSpace.cpp - The pass-pipeline actions this LLVM offers -------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "ActionSpace.h"
 

@@ -1,5 +1,7 @@
 //===- ActionSpace.h - The pass-pipeline actions this LLVM offers ---------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Generated from the passes the host's PassBuilder registers, not typed in
 // by hand, so it follows the LLVM it runs in. See docs/hooks.md.
 //

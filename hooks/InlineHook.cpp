@@ -1,4 +1,7 @@
 //===- InlineHook.cpp - inline: inline this call site? --------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "InlineHook.h"
 

@@ -1,4 +1,7 @@
 //===- InlineHook.h - inline: inline this call site? ----------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_HOOKS_INLINEHOOK_H
 #define SWITCHYARD_HOOKS_INLINEHOOK_H

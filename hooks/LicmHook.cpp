@@ -1,4 +1,7 @@
 //===- LicmHook.cpp - licm: may LICM hoist and sink in this loop? ---------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "LicmHook.h"
 

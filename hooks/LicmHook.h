@@ -1,4 +1,7 @@
 //===- LicmHook.h - licm: may LICM hoist and sink in this loop? -----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_HOOKS_LICMHOOK_H
 #define SWITCHYARD_HOOKS_LICMHOOK_H

@@ -1,4 +1,7 @@
 //===- LoopDistributeHook.cpp - loop-distribute: split this loop? ---------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "LoopDistributeHook.h"
 

@@ -1,4 +1,7 @@
 //===- LoopDistributeHook.h - loop-distribute: split this loop? -----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_HOOKS_LOOPDISTRIBUTEHOOK_H
 #define SWITCHYARD_HOOKS_LOOPDISTRIBUTEHOOK_H

@@ -1,4 +1,7 @@
 //===- LoopSite.cpp - What the loop hooks share: ids, features, metadata --===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "LoopSite.h"
 

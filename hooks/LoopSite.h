@@ -1,4 +1,7 @@
 //===- LoopSite.h - What the loop hooks share: ids, features, metadata ----===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_HOOKS_LOOPSITE_H
 #define SWITCHYARD_HOOKS_LOOPSITE_H

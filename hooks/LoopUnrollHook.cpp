@@ -1,4 +1,7 @@
 //===- LoopUnrollHook.cpp - loop-unroll: unroll this loop, by how much? ---===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "LoopUnrollHook.h"
 

@@ -1,4 +1,7 @@
 //===- LoopUnrollHook.h - loop-unroll: unroll this loop, by how much? -----===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_HOOKS_LOOPUNROLLHOOK_H
 #define SWITCHYARD_HOOKS_LOOPUNROLLHOOK_H

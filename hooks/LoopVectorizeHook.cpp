@@ -1,4 +1,7 @@
 //===- LoopVectorizeHook.cpp - loop-vectorize: width and interleave -------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "LoopVectorizeHook.h"
 #include "LoopUnrollHook.h"

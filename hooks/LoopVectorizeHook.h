@@ -1,4 +1,7 @@
 //===- LoopVectorizeHook.h - loop-vectorize: width and interleave ---------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_HOOKS_LOOPVECTORIZEHOOK_H
 #define SWITCHYARD_HOOKS_LOOPVECTORIZEHOOK_H

@@ -1,4 +1,7 @@
 //===- Observation.cpp - What an agent can see of the program -------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "Observation.h"
 

@@ -1,4 +1,7 @@
 //===- Observation.h - What an agent can see of the program ---------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_HOOKS_OBSERVATION_H
 #define SWITCHYARD_HOOKS_OBSERVATION_H

@@ -1,4 +1,7 @@
 //===- PassGateHook.cpp - pass-gate: run this optional pass, or skip it? --===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "PassGateHook.h"
 

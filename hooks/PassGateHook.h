@@ -1,4 +1,7 @@
 //===- PassGateHook.h - pass-gate: run this optional pass, or skip it? ----===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_HOOKS_PASSGATEHOOK_H
 #define SWITCHYARD_HOOKS_PASSGATEHOOK_H

@@ -1,4 +1,7 @@
 //===- PipelineHook.cpp - pass-pipeline: which pass runs next? ------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "PipelineHook.h"
 

@@ -1,4 +1,7 @@
 //===- PipelineHook.h - pass-pipeline: which pass runs next? --------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_HOOKS_PIPELINEHOOK_H
 #define SWITCHYARD_HOOKS_PIPELINEHOOK_H

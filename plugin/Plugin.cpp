@@ -1,5 +1,7 @@
 //===- Plugin.cpp - Switchyard's entry point for opt and clang ------------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 //   opt-22 -load-pass-plugin=libSwitchyard.so -passes='default<O2>' in.ll
 //   opt-22 -load-pass-plugin=libSwitchyard.so -passes=switchyard-pipeline in.ll
 //   clang-22 -O2 -fpass-plugin=libSwitchyard.so -c in.c

@@ -1,4 +1,7 @@
 //===- Channel.cpp - Blocking frame I/O with deadlines for the compiler ---===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "Channel.h"
 

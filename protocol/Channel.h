@@ -1,5 +1,7 @@
 //===- Channel.h - Blocking frame I/O with deadlines for the compiler -----===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The compiler side talks to its agent with plain POSIX calls and poll():
 // a compiler has no event loop, and every wait must end by a deadline so a
 // stuck agent can never hang a build. No LLVM here, so benchmarks and unit

@@ -1,4 +1,7 @@
 //===- Framing.cpp - Length-prefixed, verified Switchyard frames ----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "Framing.h"
 

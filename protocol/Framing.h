@@ -1,5 +1,7 @@
 //===- Framing.h - Length-prefixed, verified Switchyard frames ------------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Shared by the compiler side and the agent SDK, so it depends on nothing but
 // the C++ standard library and the flatc-generated schema.
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # The unit and lit tests (everything ctest runs) again, in a build with
 # AddressSanitizer and UBSan: the plugin, the agent, the tools and the tests.
 #

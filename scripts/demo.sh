@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # The main job: compile examples/demo/demo.c with clang -O2 while a
 # switchyard-agent makes the pass-gate decisions, and compare the decisions
 # and the IR they produce against the compiler's default.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Differential testing: no miscompiles from Switchyard.
 #
 #   scripts/differential.sh [SEEDS] [PROGRAMS...]

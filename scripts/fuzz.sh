@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Builds the libFuzzer targets of test/fuzz and runs each for a bounded time
 # on a copy of its seed corpus (the checked-in corpus never grows). Prints
 # each target's total execs and execs/s; exits non-zero on any finding, and

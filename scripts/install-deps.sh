@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Installs the Debian packages Switchyard builds and tests with. Idempotent:
 # when everything is present it only asks dpkg, and takes well under a second.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # The load test: one switchyard-agent (random policy, --log) serves
 #   1. a burst of compiles: clang-22 -O2 over UNITS generated C files with
 #      PARALLEL processes at once, and at the same time opt-22 runs (half

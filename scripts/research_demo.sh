@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # research_demo.sh - The researcher's demo: a short random search for pass
 # orders over part of the bundled suite, the results table against -Oz, and
 # for each benchmark the best action sequence with its equivalent plain

@@ -1,4 +1,7 @@
 //===- Agent.cpp - Agent base class and request helpers -------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "switchyard/Agent.h"
 

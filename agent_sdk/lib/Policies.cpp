@@ -1,5 +1,7 @@
 //===- Policies.cpp - The built-in policies of switchyard-agent -----------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // default: always the compiler's default.
 // random:  a seeded choice among the legal answers, a pure function of the
 //          seed and the decision's context, so concurrent compiles replay.
@@ -10,6 +12,7 @@
 #include "switchyard/Agent.h"
 
 #include "Framing.h"
+#include "Hash.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -35,12 +38,7 @@ uint64_t mix(uint64_t X) {
   return X ^ (X >> 31);
 }
 
-uint64_t hashBytes(std::string_view S) {
-  uint64_t H = 0xcbf29ce484222325ULL;
-  for (unsigned char C : S)
-    H = (H ^ C) * 0x100000001b3ULL;
-  return H;
-}
+uint64_t hashBytes(std::string_view S) { return stableHash(S); }
 
 uint64_t hashString(const flatbuffers::String *S) {
   return hashBytes(S ? S->string_view() : std::string_view());

@@ -1,4 +1,7 @@
 //===- Run.cpp - Serve an agent until its command or a signal ends --------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "switchyard/Run.h"
 

@@ -1,4 +1,7 @@
 //===- Server.cpp - A libuv server for many compiler connections ----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "switchyard/Server.h"
 

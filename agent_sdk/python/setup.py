@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Builds the wheel with the protocol's flatc Python code in switchyard/fb.
 
 The generated code is never committed: building runs `flatc --python` on

@@ -1,5 +1,7 @@
 //===- switchyard-agent.cpp - Serve a built-in policy to compilers --------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 //   switchyard-agent --socket PATH [--policy P] [--seed N] [--log FILE]
 //                    [--allow-other-users] [--quiet] [-- COMMAND ARGS...]
 //   switchyard-agent --list-options

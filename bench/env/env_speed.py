@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """env_speed.py - steps per second of the pass-pipeline environment.
 
     PYTHONPATH=agent_sdk/python:BUILD/agent_sdk/python/gen \\

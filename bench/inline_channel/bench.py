@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Per-decision overhead: Switchyard's inline hook vs LLVM's interactive
 inliner channel, on the same IR, in the same run. Driven by run.sh.
 

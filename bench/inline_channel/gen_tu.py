@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Write a large, deterministic C translation unit with thousands of call sites.
 
     gen_tu.py [--functions N] [--seed S] > big.c

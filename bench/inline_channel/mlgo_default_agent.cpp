@@ -1,5 +1,7 @@
 //===- mlgo_default_agent.cpp - LLVM interactive inliner host: the default ===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The smallest fast host for LLVM's own interactive ML inliner channel
 // (InteractiveModelRunner, -enable-ml-inliner=release
 // -inliner-interactive-channel-base=BASE -inliner-interactive-include-default).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # run.sh - Switchyard's inline hook vs LLVM's interactive inliner channel:
 # per-decision overhead on one generated C translation unit, in one run.
 #

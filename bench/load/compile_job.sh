@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # compile_job.sh DIR/NAME.job
 # Runs one compiler for the load test. NAME.job holds the module it compiles
 # on its first line, then the command, one argument per line. Next to it go,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes COUNT small, distinct C translation units for the load test.
 
    gen_sources.py OUT_DIR COUNT

@@ -1,5 +1,7 @@
 //===- session_client.cpp - Many short compiler sessions on the real protocol
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 //   session_client SOCKET TAG SESSIONS DECISIONS RECORD_FILE [ABANDON_EVERY]
 //
 // Plays the compiler side of SESSIONS sessions, one after another, with the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Checks a load run, connection by connection: every decision answered
 exactly once, and to the client that asked.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * bigprog.c -- one large translation unit used as an optimizer test input.
  *

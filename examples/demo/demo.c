@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * demo.c -- small, self-checking demo program for the optimizer plugin.
  *

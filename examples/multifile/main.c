@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /* main.c -- driver for the multi-file example; runs each section and self-checks. */
 #include <stdio.h>
 #include <string.h>

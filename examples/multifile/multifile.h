@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * multifile.h -- shared declarations for the multi-file example program.
  *

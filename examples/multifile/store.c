@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /* store.c -- string-keyed hash map, generic merge sort and integer helpers. */
 #include <stdlib.h>
 #include <string.h>

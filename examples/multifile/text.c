@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /* text.c -- lexer, word frequencies, RPN calculator, soundex, title case. */
 #include <string.h>
 

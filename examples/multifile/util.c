@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /* util.c -- PRNG, checksum mixing and CRC32 shared by the other modules. */
 #include <math.h>
 

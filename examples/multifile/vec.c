@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /* vec.c -- numeric kernels: vector ops, convolution, heat equation, matrices. */
 #include <math.h>
 #include <stdio.h>

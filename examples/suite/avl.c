@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * avl.c - AVL tree with order statistics (subtree sizes) in an index-based
  * node pool with a free list.  Supports insert/erase of a multiset,

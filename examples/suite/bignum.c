@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * bignum.c - Arbitrary-precision unsigned integers with 32-bit limbs:
  * add, subtract, compare, schoolbook and Karatsuba multiplication, Knuth's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * bytecode.c - A stack-based bytecode virtual machine with a switch
  * dispatch loop, call frames with locals, a global memory array, and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * checksums.c - CRC32 (bitwise, table-driven, slice-by-4), CRC32C,
  * CRC-16/CCITT, Adler-32 and Fletcher-16/32.

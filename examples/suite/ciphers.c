@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * ciphers.c - ChaCha20 stream cipher and Poly1305 MAC (RFC 7539), plus the
  * XTEA block cipher in ECB/CBC modes.

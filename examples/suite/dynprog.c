@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * dynprog.c - Dynamic programming kernels: Levenshtein edit distance
  * (full table and two-row variants), LCS with reconstruction, 0/1 knapsack

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * eventsim.c - Discrete-event simulation of a multi-server service centre
  * with prioritised customers, driven by a pluggable priority queue.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * exprparse.c - Recursive-descent parser and evaluator for a small
  * C-like expression language: integer literals, variables, assignment,

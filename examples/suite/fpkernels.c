@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * fpkernels.c - Dense floating-point kernels on non-integer data, where the
  * order of the operations shows in the last bits of the results:

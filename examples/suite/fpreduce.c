@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * fpreduce.c - Floating-point reductions whose last bits depend on the order
  * of the operations: plain sums of alternating-sign values spread over 60

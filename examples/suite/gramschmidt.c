@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * gramschmidt.c - QR factorisation by Gram-Schmidt orthogonalisation of
  * ill-conditioned matrices, where rounding errors are magnified:

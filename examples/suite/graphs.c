@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * graphs.c - Graph algorithms on generated graphs in CSR (compressed sparse
  * row) form: BFS, Dijkstra with a binary heap (cross-checked against

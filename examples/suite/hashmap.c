@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * hashmap.c - Three hash map designs behind one function-pointer interface:
  * separate chaining, linear probing with tombstones, and Robin Hood hashing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * json.c - A JSON parser (RFC 8259 subset: all value types, string escapes
  * including \uXXXX with surrogate pairs encoded to UTF-8), a compact

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * lz77.c - LZSS-style LZ77 compressor with hash chains.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * lzw.c - LZW compression with variable-width codes (9..14 bits),
  * a hashed dictionary in the encoder, a clear code when the table fills,

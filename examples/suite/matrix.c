@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * matrix.c - Dense linear algebra kernels on row-major double matrices:
  * matrix multiply in four loop orders (ijk, ikj, blocked, transposed-B),

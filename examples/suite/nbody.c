@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * nbody.c - Numerical integration of ordinary differential equations.
  *

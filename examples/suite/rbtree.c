@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * rbtree.c - Red-black tree (CLRS formulation with a sentinel) storing
  * key/value pairs: insert, delete, lookup, floor/ceiling, in-order walk and

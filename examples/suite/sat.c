@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * sat.c - A DPLL satisfiability solver with two-watched-literal unit
  * propagation, an occurrence-count branching heuristic and chronological

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * sha256.c - SHA-256 (FIPS 180-4) with a streaming API, HMAC-SHA256
  * (RFC 2104), and a tiny PBKDF2-style iterated key derivation.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * sorting.c - A collection of sorting algorithms on records and integers:
  * insertion sort, shellsort, quicksort (median-of-three, insertion cutoff,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * stencil.c - Structured-grid stencil kernels:
  *   - explicit 2-D heat diffusion (5-point Jacobi, double buffered),

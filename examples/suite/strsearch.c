@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * strsearch.c - Exact string matching: naive, Knuth-Morris-Pratt,
  * Boyer-Moore (bad character + good suffix), Boyer-Moore-Horspool,

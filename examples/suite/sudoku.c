@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*
  * sudoku.c - Sudoku solving two ways:
  *   - a plain backtracking solver scanning cells in order, and

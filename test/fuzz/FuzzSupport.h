@@ -1,5 +1,7 @@
 //===- FuzzSupport.h - Shared helpers of the Switchyard fuzz targets ------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // A deterministic source of split points and choices derived from the input,
 // and a walk over every field of a verified frame: the verifier promised that
 // each of those reads stays inside the buffer, and ASan checks the promise.
@@ -10,10 +12,12 @@
 #define SWITCHYARD_TEST_FUZZ_FUZZSUPPORT_H
 
 #include "Framing.h"
+#include "Hash.h"
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <cstring>
 
 namespace switchyard::fuzz {
@@ -29,9 +33,8 @@ namespace switchyard::fuzz {
 class InputRng {
 public:
   InputRng(const uint8_t *Data, size_t Size) {
-    State = 0xcbf29ce484222325ULL;
-    for (size_t I = 0; I < Size; ++I)
-      State = (State ^ Data[I]) * 0x100000001b3ULL;
+    State = stableHash(
+        std::string_view(reinterpret_cast<const char *>(Data), Size));
   }
 
   uint64_t next() {

@@ -1,5 +1,7 @@
 //===- fuzz-agent-requests.cpp - Compiler frames into the policies --------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The input is the byte stream a compiler sends to switchyard-agent. Its
 // verified frames are dispatched to the built-in policies ("default",
 // "random", and a script that uses every rule feature) the way the server's

@@ -1,5 +1,7 @@
 //===- fuzz-agent-server.cpp - Compiler bytes into a real agent Server ----===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The input is the byte stream one compiler connection sends. A real
 // Server, serving the random policy on its libuv loop in this thread, takes
 // it on a real Unix socket, written in pieces whose sizes derive from the

@@ -1,5 +1,7 @@
 //===- fuzz-frame-decoder.cpp - Arbitrary bytes into the FrameDecoder -----===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The input is a byte stream as either peer might receive it. It is decoded
 // twice, once fed whole and once fed in pieces whose sizes derive from the
 // input; both decodes must hand out the same frames and end the same way.

@@ -1,5 +1,7 @@
 //===- fuzz-reply-validation.cpp - Agent replies into the compiler --------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The input is the payload of the frame an agent sends back for a decision.
 // A peer thread plays the agent on a real Unix socket: it answers the
 // handshake correctly, then answers the first decision request with the

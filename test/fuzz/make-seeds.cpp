@@ -1,5 +1,7 @@
 //===- make-seeds.cpp - Writes the fuzz targets' seed corpora -------------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 //   make-seeds CORPUS_DIR
 //
 // Writes valid frames of every message type, whole conversations, and a few

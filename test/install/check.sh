@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Installs the build into a scratch prefix, builds a consumer of the agent
 # SDK against it, and runs that agent around a real opt.
 set -euo pipefail

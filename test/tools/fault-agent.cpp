@@ -1,5 +1,7 @@
 //===- fault-agent.cpp - An agent that misbehaves on purpose, for tests ---===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 //   fault-agent --socket PATH --mode MODE [--after N] [--at-hello]
 //               [--subscribe-all] [--on-kind KIND] [--delay-ms N]
 //               [--limit-s N] -- COMMAND ARGS...

@@ -1,5 +1,7 @@
 //===- fault-client.cpp - A compiler that misbehaves on purpose, for tests ===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 //   fault-client --socket PATH --mode MODE [--byte-delay-ms N] [--wait-ms N]
 //
 // Connects to a real agent and breaks the protocol as MODE says. It exits 0

@@ -1,4 +1,7 @@
 //===- ChannelTest.cpp - Tests for the compiler's blocking channel --------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "TestUtil.h"
 

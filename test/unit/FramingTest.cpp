@@ -1,4 +1,7 @@
 //===- FramingTest.cpp - Tests for length-prefixed, verified frames -------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "TestUtil.h"
 

@@ -1,5 +1,7 @@
 //===- PoliciesTest.cpp - Tests for the built-in agent policies -----------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Policies are driven directly with built requests; one script test also goes
 // through the server to show its subscriptions reach the wire.
 //

@@ -1,5 +1,7 @@
 //===- ServerTest.cpp - Tests for the libuv agent server ------------------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The server runs on a real loop in a thread; the test thread plays one or
 // more compilers through the same Channel the plugin uses.
 //

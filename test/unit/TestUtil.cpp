@@ -1,4 +1,7 @@
 //===- TestUtil.cpp - Frames, sockets and a server thread for unit tests --===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #include "TestUtil.h"
 

@@ -1,4 +1,7 @@
 //===- TestUtil.h - Frames, sockets and a server thread for unit tests ----===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_TEST_UNIT_TESTUTIL_H
 #define SWITCHYARD_TEST_UNIT_TESTUTIL_H

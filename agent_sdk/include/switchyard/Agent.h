@@ -1,5 +1,7 @@
 //===- Agent.h - What an agent author implements --------------------------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // An agent answers the decisions a compiler offers. It needs no LLVM: the
 // requests are Switchyard flatbuffers, read in place.
 //

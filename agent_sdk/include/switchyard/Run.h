@@ -1,4 +1,7 @@
 //===- Run.h - Serve an agent until its command or a signal ends ----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_RUN_H
 #define SWITCHYARD_RUN_H

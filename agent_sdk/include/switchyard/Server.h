@@ -1,4 +1,7 @@
 //===- Server.h - A libuv server for many compiler connections ------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 
 #ifndef SWITCHYARD_SERVER_H
 #define SWITCHYARD_SERVER_H

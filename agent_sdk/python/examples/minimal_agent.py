@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Skip SROA on function `bar`; leave every other decision to the compiler."""
 import switchyard
 

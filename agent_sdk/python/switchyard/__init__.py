@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Switchyard agents in Python: answer an LLVM compiler's optimization
 decisions over the Switchyard protocol.
 

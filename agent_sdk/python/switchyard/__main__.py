@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """`python3 -m switchyard`: serve a built-in policy, like switchyard-agent;
 `python3 -m switchyard run|baselines ...`: search agents over benchmarks
 (switchyard.runner)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """What an agent author implements, and the built-in policies.
 
 Subclass `Agent` and implement `decide`; `serve` (switchyard.server) calls it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Baseline agents for the pass-pipeline environment, and the validation of
 what they find.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """The command line of `python3 -m switchyard` and of `switchyard.main`.
 
     python3 -m switchyard --socket PATH [--policy default|random|script:FILE]

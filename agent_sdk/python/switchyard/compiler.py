@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """One compiler process, served synchronously by the Python code that
 started it: the agent side of a single connection, one message at a time.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Benchmarks for the environments: the bundled suite and your own code.
 
     from switchyard import datasets

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Gymnasium environments over real LLVM 22 compiles.
 
 `PassPipelineEnv`: which pass runs next? Each step applies one action of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Length-prefixed, verified Switchyard frames (see protocol/README.md).
 
 A frame is a little-endian u32 payload length, then a flatbuffer whose root

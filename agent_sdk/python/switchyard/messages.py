@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """The protocol's messages as Python objects, and their flatbuffers encoding.
 
 Every message of `switchyard.fbs` has a class here, and `decode_frame` /

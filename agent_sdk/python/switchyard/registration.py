@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """The environments' Gymnasium ids.
 
 When gymnasium is importable, `import switchyard` registers them, so that

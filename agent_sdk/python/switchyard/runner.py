@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """`python3 -m switchyard run`: a search agent over a set of benchmarks.
 
     python3 -m switchyard run --agent random --budget-seconds 60 \\

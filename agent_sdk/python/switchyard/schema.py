@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """A flatbuffers Verifier for Python, driven by the schema itself.
 
 The flatbuffers Python runtime reads without bounds checks: a hostile frame

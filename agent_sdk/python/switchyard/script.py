@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Script policies: first-match rules from a file, the language of
 `switchyard-agent --policy script:FILE` (docs/agents.md), as an `Agent`.
 

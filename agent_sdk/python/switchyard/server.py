@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """A single-threaded server for many compiler connections on one socket.
 
 The same rules as the C++ server (protocol/README.md): the socket is created

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Gymnasium-compatible spaces and environment base class.
 
 When `gymnasium` is importable, `Env`, `Box`, `Discrete` and `Dict` are

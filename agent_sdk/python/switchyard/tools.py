@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """The LLVM tools the environments, datasets and baselines run, and what
 they measure without Switchyard: instruction counts of textual IR and
 `.text` bytes of object files.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Shared fixtures: the build's tools, a served agent, a scripted compiler.
 
 ctest sets SWITCHYARD_BUILD_DIR (and PYTHONPATH, SWITCHYARD_OPT,

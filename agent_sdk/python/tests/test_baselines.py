@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """The baseline agents with short budgets, validation and its fallback,
 shortening, the runner's command line, and docs/python.md's agent."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """switchyard.datasets: the bundled suite, user programs from a directory,
 a compile_commands.json or bitcode, the on-disk cache of modules and
 baselines, and the self-checks."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """The Gymnasium environments against real opt-22 compiles: episodes,
 rewards, invalid actions, prefixes and forks, crashes and timeouts, and
 the site-decision environment."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Framing, encoding and the Verifier: round trips and bad frames."""
 
 import importlib

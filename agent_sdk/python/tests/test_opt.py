@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """A Python agent serving real opt-22 runs with the Switchyard plugin."""
 
 import os

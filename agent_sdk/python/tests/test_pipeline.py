@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """pass-pipeline episodes from Python: actions, targets, observations."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """The README's complete agent is the example file, and works as written."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """The runner on the user's own code (a directory, a compile database), end
 to end with shortening and validation; --jobs; the progress plot; and every
 bad input of the command line and the API: a clear error naming the value,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Script policies in Python (`--policy script:FILE`): the C++ agent's rule
 language, the same answers and logs, and load-time checks of option names
 with FILE:LINE errors."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """The server against scripted compilers: handshake, misbehaviour, safety."""
 
 import os

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Answers a real compile with every site option the agent SDK knows
 # (switchyard-agent --list-options), one at a time, and compares each kind's
 # number of options with the compiler's own. The SDK keeps a copy of the

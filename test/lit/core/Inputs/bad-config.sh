@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Runs clang and opt with each malformed setting; prints one line per run:
 # the tool, the setting, the exit status, whether an output file was left,
 # whether a crash banner or stack dump appeared, and the first stderr line.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Usage: bad-clients.sh FAULT_CLIENT SOCKET COMPILE...
 #
 # Runs under switchyard-agent. Starts one fault-client per server-side fault

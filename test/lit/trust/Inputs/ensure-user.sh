@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Creates the throwaway user USER that the trust tests run a compiler as, if it
 # is missing. Tests run in parallel: a useradd that loses the race for the
 # passwd lock is retried, and one that finds the user already made is fine.

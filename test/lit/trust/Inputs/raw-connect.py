@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """A bare client: connects to a Unix socket, sends nothing, and waits for the
 peer to close. It is what a hostile program of another user would do, with
 none of the plugin's own checks in the way. Prints how the connection ended."""
