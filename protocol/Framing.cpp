@@ -6,6 +6,7 @@
 #include "Framing.h"
 
 #include <cstring>
+#include <utility>
 
 namespace switchyard {
 
@@ -117,35 +118,46 @@ FrameDecoder::Status FrameDecoder::next(const fb::Frame *&Out,
 }
 
 namespace {
-struct KindNameEntry {
-  fb::DecisionKind Kind;
-  const char *Name;
+/// The kinds' names, made from the schema's enum ("LoopUnroll" ->
+/// "loop-unroll"), so a kind added to switchyard.fbs is named without a
+/// list to keep in step.
+class KindNameTable {
+public:
+  KindNameTable() {
+    for (fb::DecisionKind K : fb::EnumValuesDecisionKind()) {
+      std::string Name;
+      for (const char *C = fb::EnumNameDecisionKind(K); *C; ++C) {
+        if (*C >= 'A' && *C <= 'Z') {
+          if (!Name.empty())
+            Name += '-';
+          Name += static_cast<char>(*C - 'A' + 'a');
+        } else {
+          Name += *C;
+        }
+      }
+      Entries.emplace_back(K, std::move(Name));
+    }
+  }
+  std::vector<std::pair<fb::DecisionKind, std::string>> Entries;
 };
-constexpr KindNameEntry KindNames[] = {
-    {fb::DecisionKind::PassGate, "pass-gate"},
-    {fb::DecisionKind::PassPipeline, "pass-pipeline"},
-    {fb::DecisionKind::Inline, "inline"},
-    {fb::DecisionKind::LoopUnroll, "loop-unroll"},
-    {fb::DecisionKind::LoopVectorize, "loop-vectorize"},
-    {fb::DecisionKind::LoopInterchange, "loop-interchange"},
-    {fb::DecisionKind::LoopUnswitch, "loop-unswitch"},
-    {fb::DecisionKind::Licm, "licm"},
-    {fb::DecisionKind::Rewrite, "rewrite"},
-    {fb::DecisionKind::LoopDistribute, "loop-distribute"},
-};
+
+const KindNameTable &kindNames() {
+  static const KindNameTable Table;
+  return Table;
+}
 } // namespace
 
 const char *kindName(fb::DecisionKind Kind) {
-  for (const KindNameEntry &E : KindNames)
-    if (E.Kind == Kind)
-      return E.Name;
+  for (const auto &[K, Name] : kindNames().Entries)
+    if (K == Kind)
+      return Name.c_str();
   return "unknown";
 }
 
 bool parseKindName(const std::string &Name, fb::DecisionKind &Kind) {
-  for (const KindNameEntry &E : KindNames)
-    if (Name == E.Name) {
-      Kind = E.Kind;
+  for (const auto &[K, N] : kindNames().Entries)
+    if (Name == N) {
+      Kind = K;
       return true;
     }
   return false;

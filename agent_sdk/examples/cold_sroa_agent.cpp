@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 // A complete Switchyard agent: keep SROA away from functions named cold_*.
 #include "switchyard/Agent.h"
 #include "switchyard/Run.h"

@@ -316,3 +316,17 @@ TEST(Framing, KindNamesRoundTripForEveryKind) {
 
 } // namespace
 } // namespace switchyard::test
+
+TEST(KindNames, ComeFromTheSchemasEnumAndRoundTrip) {
+  EXPECT_STREQ(switchyard::kindName(switchyard::fb::DecisionKind::PassGate), "pass-gate");
+  EXPECT_STREQ(switchyard::kindName(switchyard::fb::DecisionKind::LoopDistribute), "loop-distribute");
+  EXPECT_STREQ(switchyard::kindName(switchyard::fb::DecisionKind::Licm), "licm");
+  for (switchyard::fb::DecisionKind K : switchyard::fb::EnumValuesDecisionKind()) {
+    switchyard::fb::DecisionKind Back;
+    ASSERT_TRUE(switchyard::parseKindName(switchyard::kindName(K), Back)) << switchyard::kindName(K);
+    EXPECT_EQ(Back, K);
+  }
+  switchyard::fb::DecisionKind Ignored;
+  EXPECT_FALSE(switchyard::parseKindName("PassGate", Ignored));
+  EXPECT_FALSE(switchyard::parseKindName("unroll", Ignored));
+}
