@@ -1,4 +1,3 @@
-# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Skip SROA on function `bar`; leave every other decision to the compiler."""
 import switchyard
 

@@ -1,4 +1,3 @@
-# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Random search over pass orders: the best of 20 short episodes."""
 from switchyard.env import PassPipelineEnv
 
