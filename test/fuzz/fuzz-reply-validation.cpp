@@ -22,7 +22,7 @@
 #include "Channel.h"
 #include "Decision.h"
 #include "Observation.h"
-#include "SocketProvider.h"
+#include "switchyard/core/SocketProvider.h"
 
 #include "llvm/IR/BasicBlock.h"
 #include "llvm/IR/DiagnosticInfo.h"
@@ -91,7 +91,7 @@ std::vector<Shape> makeShapes() {
 
 /// What docs/hooks.md says a legal answer is, written out independently of
 /// checkLegal() so that the two check each other.
-bool isLegal(const Choice &C, ArrayRef<OptionSpec> Legal) {
+bool isLegal(const Choice &C, Span<OptionSpec> Legal) {
   if (C.Option >= Legal.size())
     return false;
   const OptionSpec &O = Legal[C.Option];
@@ -219,12 +219,12 @@ public:
       : Inner(std::move(Inner)), Decoded(Decoded) {}
 
 protected:
-  Expected<std::vector<Subscription>>
+  switchyard::Expected<std::vector<Subscription>>
   openImpl(const ModuleInfo &Info) override {
     return Inner->open(Info);
   }
-  Expected<Reply> decideImpl(const DecisionRequest &Request) override {
-    Expected<Reply> R = Inner->decide(Request);
+  switchyard::Expected<Reply> decideImpl(const DecisionRequest &Request) override {
+    switchyard::Expected<Reply> R = Inner->decide(Request);
     if (R)
       Decoded = *R;
     return R;
@@ -242,7 +242,7 @@ public:
   explicit ReplayProvider(Reply R) : R(std::move(R)) {}
 
 protected:
-  Expected<std::vector<Subscription>>
+  switchyard::Expected<std::vector<Subscription>>
   openImpl(const ModuleInfo &Info) override {
     std::vector<Subscription> Subs;
     for (DecisionKind K : Info.Offered) {
@@ -252,7 +252,7 @@ protected:
     }
     return Subs;
   }
-  Expected<Reply> decideImpl(const DecisionRequest &) override { return R; }
+  switchyard::Expected<Reply> decideImpl(const DecisionRequest &) override { return R; }
   void closeImpl(const ModuleReport &) override {}
 
 private:
@@ -325,7 +325,7 @@ struct Compiler {
     R.Context.Unit = fb::UnitKind::Function;
     R.Context.UnitName = F->getName();
     R.Context.SiteId = stableHash("fuzz");
-    static const StringRef Names[] = {"size"};
+    static const std::string_view Names[] = {"size"};
     static const double Values[] = {1.0};
     R.FeatureNames = Names;
     R.FeatureValues = Values;
@@ -383,7 +383,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   Agent->setReply(Data, Size);
   std::optional<Reply> Decoded;
   {
-    Session S(*C->M,
+    Session S(std::make_unique<ModuleHost>(*C->M),
               std::make_unique<RecordingProvider>(
                   std::make_unique<SocketProvider>(
                       Agent->path(), std::chrono::milliseconds(10000)),
@@ -407,8 +407,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
 
   // The same decoded reply against every shape, as a replay would give it.
   {
-    Session S(*C->M, std::make_unique<ReplayProvider>(*Decoded), Options,
-              C->Offered);
+    Session S(std::make_unique<ModuleHost>(*C->M),
+              std::make_unique<ReplayProvider>(*Decoded), Options, C->Offered);
     for (int Round = 0; Round < 2; ++Round)
       for (const Shape &Sh : C->Shapes)
         C->decideAndCheck(S, Sh, nullptr, &Decoded);
