@@ -37,15 +37,7 @@ using namespace switchyard;
 
 namespace {
 
-/// The kinds this build of the plugin can offer.
-ArrayRef<DecisionKind> implementedKinds() {
-  static const DecisionKind Kinds[] = {
-      DecisionKind::PassGate,      DecisionKind::PassPipeline,
-      DecisionKind::Inline,        DecisionKind::LoopUnroll,
-      DecisionKind::LoopVectorize, DecisionKind::LoopDistribute,
-      DecisionKind::Licm};
-  return Kinds;
-}
+ArrayRef<DecisionKind> implementedKinds();
 
 std::vector<DecisionKind> offeredKinds(const Config &C) {
   std::vector<DecisionKind> Kinds;
@@ -106,58 +98,80 @@ struct Runtime {
   std::shared_ptr<PipelineHook> Pipeline;
 };
 
-/// Registers the site-decision kinds: each at the extension point just
-/// before the LLVM pass whose decision it makes, and under a pipeline name
-/// for custom `opt -passes=` pipelines.
-void registerSiteHooks(PassBuilder &PB, const Config &C,
-                       const std::shared_ptr<Runtime> &RT) {
-  if (C.enabled(DecisionKind::Inline)) {
-    InlineHook::Active = &RT->Inline;
-    PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
-      MAM.registerPass([] {
-        return PluginInlineAdvisorAnalysis(&InlineHook::createAdvisor);
-      });
-    });
-  }
-  if (C.enabled(DecisionKind::Licm))
-    PB.registerPipelineStartEPCallback(
-        [RT](ModulePassManager &MPM, OptimizationLevel) {
-          MPM.addPass(createModuleToFunctionPassAdaptor(
-              LoopDecisionFunctionPass<LicmHook>(RT->Licm)));
-        });
-  if (C.enabled(DecisionKind::LoopUnroll))
-    PB.registerLateLoopOptimizationsEPCallback(
-        [RT](LoopPassManager &LPM, OptimizationLevel) {
-          LPM.addPass(LoopUnrollDecisionPass(RT->Unroll));
-        });
-  bool Distribute = C.enabled(DecisionKind::LoopDistribute);
-  bool Vectorize = C.enabled(DecisionKind::LoopVectorize);
-  if (Distribute || Vectorize)
-    PB.registerVectorizerStartEPCallback(
-        [RT, Distribute, Vectorize](FunctionPassManager &FPM,
-                                    OptimizationLevel) {
-          if (Distribute)
-            FPM.addPass(
-                LoopDecisionFunctionPass<LoopDistributeHook>(RT->Distribute));
-          if (Vectorize)
-            FPM.addPass(
-                LoopDecisionFunctionPass<LoopVectorizeHook>(RT->Vectorize));
-        });
-
+/// Adds the loop decisions of \p RT's hook \p Member as a function pass,
+/// under \p Name for custom `opt -passes=` pipelines.
+template <typename HookT>
+void parseLoopKindName(PassBuilder &PB, StringRef Name,
+                       const std::shared_ptr<Runtime> &RT,
+                       HookT Runtime::*Member) {
   PB.registerPipelineParsingCallback(
-      [RT](StringRef Name, FunctionPassManager &FPM,
-           ArrayRef<PassBuilder::PipelineElement>) {
-        if (Name == "switchyard-licm-decisions")
-          FPM.addPass(LoopDecisionFunctionPass<LicmHook>(RT->Licm));
-        else if (Name == "switchyard-loop-distribute-decisions")
-          FPM.addPass(
-              LoopDecisionFunctionPass<LoopDistributeHook>(RT->Distribute));
-        else if (Name == "switchyard-loop-vectorize-decisions")
-          FPM.addPass(
-              LoopDecisionFunctionPass<LoopVectorizeHook>(RT->Vectorize));
-        else
+      [Name, RT, Member](StringRef Asked, FunctionPassManager &FPM,
+                         ArrayRef<PassBuilder::PipelineElement>) {
+        if (Asked != Name)
           return false;
+        FPM.addPass(LoopDecisionFunctionPass<HookT>((*RT).*Member));
         return true;
+      });
+}
+
+// One function per decision kind: where its hook runs in LLVM's pipelines
+// (just before the LLVM pass whose decision it makes) and the name custom
+// pipelines place it by. The Runtime, which every callback shares, owns the
+// hooks.
+
+void registerPassGate(PassBuilder &, PassInstrumentationCallbacks &PIC,
+                      const Config &C, const std::shared_ptr<Runtime> &RT) {
+  if (C.ReplacePipeline)
+    return; // The pipeline kind skips every optional pass itself.
+  PIC.registerShouldRunOptionalPassCallback([RT](StringRef PassID, Any IR) {
+    if (RT->Pipeline && RT->Pipeline->inEpisode())
+      return true;
+    return RT->Gate.shouldRun(PassID, IR);
+  });
+}
+
+std::optional<unsigned> parsePipelineName(StringRef Name, unsigned Default);
+
+void registerPipeline(PassBuilder &PB, PassInstrumentationCallbacks &PIC,
+                      const Config &C, const std::shared_ptr<Runtime> &RT) {
+  unsigned MaxSteps = C.PipelineMaxSteps;
+  PB.registerPipelineParsingCallback(
+      [RT, MaxSteps](StringRef Name, ModulePassManager &MPM,
+                     ArrayRef<PassBuilder::PipelineElement>) {
+        std::optional<unsigned> Steps = parsePipelineName(Name, MaxSteps);
+        if (!Steps)
+          return false;
+        MPM.addPass(SwitchyardPipelinePass(RT->Pipeline, *Steps));
+        return true;
+      });
+  if (!C.ReplacePipeline)
+    return;
+  // Replace mode: the -O<n> pipeline's optional passes give way to an
+  // episode at the end of the optimizer.
+  PIC.registerShouldRunOptionalPassCallback([RT](StringRef, Any) {
+    return RT->Pipeline->inEpisode();
+  });
+  PB.registerOptimizerLastEPCallback(
+      [RT, MaxSteps](ModulePassManager &MPM, OptimizationLevel,
+                     ThinOrFullLTOPhase) {
+        MPM.addPass(SwitchyardPipelinePass(RT->Pipeline, MaxSteps));
+      });
+}
+
+void registerInline(PassBuilder &PB, PassInstrumentationCallbacks &,
+                    const Config &, const std::shared_ptr<Runtime> &RT) {
+  InlineHook::Active = &RT->Inline;
+  PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
+    MAM.registerPass(
+        [] { return PluginInlineAdvisorAnalysis(&InlineHook::createAdvisor); });
+  });
+}
+
+void registerLoopUnroll(PassBuilder &PB, PassInstrumentationCallbacks &,
+                        const Config &, const std::shared_ptr<Runtime> &RT) {
+  PB.registerLateLoopOptimizationsEPCallback(
+      [RT](LoopPassManager &LPM, OptimizationLevel) {
+        LPM.addPass(LoopUnrollDecisionPass(RT->Unroll));
       });
   PB.registerPipelineParsingCallback(
       [RT](StringRef Name, LoopPassManager &LPM,
@@ -167,6 +181,69 @@ void registerSiteHooks(PassBuilder &PB, const Config &C,
         LPM.addPass(LoopUnrollDecisionPass(RT->Unroll));
         return true;
       });
+}
+
+void registerLoopVectorize(PassBuilder &PB, PassInstrumentationCallbacks &,
+                           const Config &, const std::shared_ptr<Runtime> &RT) {
+  PB.registerVectorizerStartEPCallback(
+      [RT](FunctionPassManager &FPM, OptimizationLevel) {
+        FPM.addPass(LoopDecisionFunctionPass<LoopVectorizeHook>(RT->Vectorize));
+      });
+  parseLoopKindName(PB, "switchyard-loop-vectorize-decisions", RT,
+                    &Runtime::Vectorize);
+}
+
+void registerLoopDistribute(PassBuilder &PB, PassInstrumentationCallbacks &,
+                            const Config &,
+                            const std::shared_ptr<Runtime> &RT) {
+  // Before the vectorize hook at the same extension point, as LLVM runs
+  // LoopDistribute before the vectorizer: the order of the table.
+  PB.registerVectorizerStartEPCallback(
+      [RT](FunctionPassManager &FPM, OptimizationLevel) {
+        FPM.addPass(
+            LoopDecisionFunctionPass<LoopDistributeHook>(RT->Distribute));
+      });
+  parseLoopKindName(PB, "switchyard-loop-distribute-decisions", RT,
+                    &Runtime::Distribute);
+}
+
+void registerLicm(PassBuilder &PB, PassInstrumentationCallbacks &,
+                  const Config &, const std::shared_ptr<Runtime> &RT) {
+  PB.registerPipelineStartEPCallback(
+      [RT](ModulePassManager &MPM, OptimizationLevel) {
+        MPM.addPass(createModuleToFunctionPassAdaptor(
+            LoopDecisionFunctionPass<LicmHook>(RT->Licm)));
+      });
+  parseLoopKindName(PB, "switchyard-licm-decisions", RT, &Runtime::Licm);
+}
+
+/// The decision kinds this plugin implements, one row each, in registration
+/// order. Everything that lists kinds comes from here: which kinds exist
+/// (SWITCHYARD_HOOKS is checked against it), which are offered in the
+/// Hello, and what is registered; the kinds' names come from the schema.
+struct KindUnit {
+  DecisionKind Kind;
+  void (*Register)(PassBuilder &, PassInstrumentationCallbacks &,
+                   const Config &, const std::shared_ptr<Runtime> &);
+};
+const KindUnit Kinds[] = {
+    {DecisionKind::PassGate, registerPassGate},
+    {DecisionKind::PassPipeline, registerPipeline},
+    {DecisionKind::Inline, registerInline},
+    {DecisionKind::LoopUnroll, registerLoopUnroll},
+    {DecisionKind::Licm, registerLicm},
+    {DecisionKind::LoopDistribute, registerLoopDistribute},
+    {DecisionKind::LoopVectorize, registerLoopVectorize},
+};
+
+ArrayRef<DecisionKind> implementedKinds() {
+  static const std::vector<DecisionKind> Implemented = [] {
+    std::vector<DecisionKind> K;
+    for (const KindUnit &U : Kinds)
+      K.push_back(U.Kind);
+    return K;
+  }();
+  return Implemented;
 }
 
 /// Parses "switchyard-pipeline" or "switchyard-pipeline<max-steps=N>".
@@ -227,16 +304,6 @@ void registerCallbacks(PassBuilder &PB) {
     return;
   }
   auto RT = std::make_shared<Runtime>(*C, PB, *PIC);
-  bool Replace = C->ReplacePipeline;
-  if (C->enabled(DecisionKind::PassGate) || Replace)
-    PIC->registerShouldRunOptionalPassCallback(
-        [RT, Replace](StringRef PassID, Any IR) {
-          if (RT->Pipeline && RT->Pipeline->inEpisode())
-            return true;
-          if (Replace)
-            return false;
-          return RT->Gate.shouldRun(PassID, IR);
-        });
   // The module report's instruction count, kept current after each
   // outermost module pass that changed something (nested module passes,
   // such as the inliner wrapper's, are covered by their parent): a walk of
@@ -253,26 +320,9 @@ void registerCallbacks(PassBuilder &PB) {
         if (--RT->ModulePassDepth == 0 && !PA.areAllPreserved())
           RT->Sessions.noteModuleChanged(**M);
       });
-  registerSiteHooks(PB, *C, RT);
-
-  if (!RT->Pipeline)
-    return;
-  unsigned MaxSteps = C->PipelineMaxSteps;
-  PB.registerPipelineParsingCallback(
-      [RT, MaxSteps](StringRef Name, ModulePassManager &MPM,
-                     ArrayRef<PassBuilder::PipelineElement>) {
-        std::optional<unsigned> Steps = parsePipelineName(Name, MaxSteps);
-        if (!Steps)
-          return false;
-        MPM.addPass(SwitchyardPipelinePass(RT->Pipeline, *Steps));
-        return true;
-      });
-  if (Replace)
-    PB.registerOptimizerLastEPCallback(
-        [RT, MaxSteps](ModulePassManager &MPM, OptimizationLevel,
-                       ThinOrFullLTOPhase) {
-          MPM.addPass(SwitchyardPipelinePass(RT->Pipeline, MaxSteps));
-        });
+  for (const KindUnit &U : Kinds)
+    if (C->enabled(U.Kind))
+      U.Register(PB, *PIC, *C, RT);
 }
 
 } // namespace
