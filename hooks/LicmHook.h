@@ -14,21 +14,17 @@ namespace switchyard {
 /// pipeline-start extension point), before the first LICM: may LICM move
 /// code out of this loop? "disable" writes `llvm.licm.disable`, which every
 /// later LICM run obeys.
-class LicmHook {
+class LicmHook : public LoopHookBase {
 public:
   enum Option : uint32_t { Allow, Disable };
   static constexpr const char *PassName = "SwitchyardLicmDecisions";
 
   static llvm::ArrayRef<OptionSpec> legalAnswers();
 
-  explicit LicmHook(ModuleSessions &Sessions) : Sessions(Sessions) {}
+  explicit LicmHook(ModuleSessions &Sessions) : LoopHookBase(Sessions) {}
 
   bool decide(llvm::Loop &L, unsigned PreorderIndex,
               llvm::ScalarEvolution &SE);
-
-private:
-  ModuleSessions &Sessions;
-  SiteMemo Memo;
 };
 
 } // namespace switchyard

@@ -84,6 +84,21 @@ LoopSite describeLoop(Loop &L, unsigned PreorderIndex, ScalarEvolution *SE) {
   return S;
 }
 
+uint64_t requestedCopies(const Loop &L, ScalarEvolution &SE) {
+  MDNode *LoopID = L.getLoopID();
+  if (!LoopID)
+    return 1;
+  if (findOptionMDForLoopID(LoopID, "llvm.loop.unroll.disable"))
+    return 1;
+  if (MDNode *Count = findOptionMDForLoopID(LoopID, "llvm.loop.unroll.count"))
+    if (Count->getNumOperands() == 2)
+      if (auto *C = mdconst::dyn_extract<ConstantInt>(Count->getOperand(1)))
+        return std::max<uint64_t>(C->getZExtValue(), 1);
+  if (findOptionMDForLoopID(LoopID, "llvm.loop.unroll.full"))
+    return std::max(SE.getSmallConstantTripCount(&L), 1u);
+  return 1;
+}
+
 uint64_t loopSize(const Loop &L) {
   uint64_t Size = 0;
   for (const BasicBlock *BB : L.blocks())

@@ -38,6 +38,11 @@ llvm::ArrayRef<std::string_view> loopFeatureNames();
 LoopSite describeLoop(llvm::Loop &L, unsigned PreorderIndex,
                       llvm::ScalarEvolution *SE);
 
+/// The copies of \p L its unroll metadata asks for (an agent's answer, a
+/// pragma, or an inlined copy's): 1 when it asks for none or disables
+/// unrolling. Kinds that grow a loop charge its budget by this.
+uint64_t requestedCopies(const llvm::Loop &L, llvm::ScalarEvolution &SE);
+
 /// Instructions in \p L's blocks, its inner loops' included.
 uint64_t loopSize(const llvm::Loop &L);
 
@@ -86,6 +91,18 @@ public:
 private:
   const llvm::Module *Current = nullptr;
   llvm::DenseSet<uint64_t> Seen;
+};
+
+/// What every loop kind decided at a function-pass extension point holds:
+/// the module's sessions, and the sites already asked about in this module.
+/// A kind derives from it and adds `bool decide(Loop &, unsigned PreorderIndex,
+/// ScalarEvolution &)`, which LoopDecisionFunctionPass calls per loop.
+class LoopHookBase {
+protected:
+  explicit LoopHookBase(ModuleSessions &Sessions) : Sessions(Sessions) {}
+
+  ModuleSessions &Sessions;
+  SiteMemo Memo;
 };
 
 /// A function pass that asks \p HookT about every loop of a function, for

@@ -32,21 +32,6 @@ std::array<OptionSpec, 5> LoopUnrollHook::legalAnswers(uint64_t Size,
           OptionSpec{"runtime", {{"count", 2, Max, false}}}};
 }
 
-uint64_t LoopUnrollHook::requestedCopies(const Loop &L, ScalarEvolution &SE) {
-  MDNode *LoopID = L.getLoopID();
-  if (!LoopID)
-    return 1;
-  if (findOptionMDForLoopID(LoopID, "llvm.loop.unroll.disable"))
-    return 1;
-  if (MDNode *Count = findOptionMDForLoopID(LoopID, "llvm.loop.unroll.count"))
-    if (Count->getNumOperands() == 2)
-      if (auto *C = mdconst::dyn_extract<ConstantInt>(Count->getOperand(1)))
-        return std::max<uint64_t>(C->getZExtValue(), 1);
-  if (findOptionMDForLoopID(LoopID, "llvm.loop.unroll.full"))
-    return std::max(SE.getSmallConstantTripCount(&L), 1u);
-  return 1;
-}
-
 uint64_t LoopUnrollHook::unrolledSize(const Loop &L, ScalarEvolution &SE) {
   uint64_t Size = loopSize(L);
   for (const Loop *Inner : L.getSubLoops()) {

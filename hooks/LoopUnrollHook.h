@@ -20,7 +20,7 @@ namespace switchyard {
 /// Asks once per loop, before the full unroller runs (LLVM's late loop
 /// optimizations extension point), and writes the answer as unroll
 /// metadata that both of LLVM's unrollers obey. "auto" adds nothing.
-class LoopUnrollHook {
+class LoopUnrollHook : public LoopHookBase {
 public:
   enum Option : uint32_t { Auto, None, Full, Partial, Runtime };
   /// Unroll counts above this are refused.
@@ -42,16 +42,11 @@ public:
                                                 uint64_t GrowthLeft,
                                                 bool Rotated = true);
 
-  /// The copies of \p L its unroll metadata asks for: 1 when it asks for
-  /// none (or disables unrolling).
-  static uint64_t requestedCopies(const llvm::Loop &L,
-                                  llvm::ScalarEvolution &SE);
-
   /// \p L's instructions, each inner loop's counted once per copy its
   /// unroll metadata asks for.
   static uint64_t unrolledSize(const llvm::Loop &L, llvm::ScalarEvolution &SE);
 
-  explicit LoopUnrollHook(ModuleSessions &Sessions) : Sessions(Sessions) {}
+  explicit LoopUnrollHook(ModuleSessions &Sessions) : LoopHookBase(Sessions) {}
 
   /// Returns whether \p L's metadata changed.
   bool decide(llvm::Loop &L, unsigned PreorderIndex,
@@ -69,8 +64,6 @@ private:
   /// when it does not fit. Returns whether the metadata changed.
   bool chargeInherited(llvm::Loop &L, llvm::ScalarEvolution &SE);
 
-  ModuleSessions &Sessions;
-  SiteMemo Memo;
   /// Loops (by header) whose unrolling is paid for, in module ChargedIn.
   llvm::DenseSet<const llvm::BasicBlock *> Charged;
   const llvm::Module *ChargedIn = nullptr;

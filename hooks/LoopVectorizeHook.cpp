@@ -4,7 +4,6 @@
 //
 
 #include "LoopVectorizeHook.h"
-#include "LoopUnrollHook.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Analysis/LoopInfo.h"
@@ -163,7 +162,7 @@ LoopVectorizeHook::reorderHazard(const Loop &L, ScalarEvolution &SE) {
 /// which was paid for when it was asked.
 static bool fitsBudget(Loop &L, ScalarEvolution &SE, LoopQuestion &Q,
                        Advice &A, int64_t Width, int64_t Interleave) {
-  uint64_t Unroll = LoopUnrollHook::requestedCopies(L, SE);
+  uint64_t Unroll = requestedCopies(L, SE);
   uint64_t Copies = static_cast<uint64_t>(Interleave) *
                     std::max<uint64_t>(1, static_cast<uint64_t>(Width) / 4) *
                     Unroll;

@@ -20,7 +20,7 @@ namespace switchyard {
 /// agent's answer must not give it, so on a loop where reordering could
 /// change a result (reorderHazard) such widths and interleaves are not
 /// legal unless the user opted in (SWITCHYARD_ALLOW_FP_REORDER=1).
-class LoopVectorizeHook {
+class LoopVectorizeHook : public LoopHookBase {
 public:
   enum Option : uint32_t { Auto, Disable, Vectorize };
   static constexpr int64_t MaxWidth = 64;
@@ -40,14 +40,12 @@ public:
                                                   llvm::ScalarEvolution &SE);
 
   LoopVectorizeHook(ModuleSessions &Sessions, bool AllowFPReorder)
-      : Sessions(Sessions), AllowFPReorder(AllowFPReorder) {}
+      : LoopHookBase(Sessions), AllowFPReorder(AllowFPReorder) {}
 
   bool decide(llvm::Loop &L, unsigned PreorderIndex,
               llvm::ScalarEvolution &SE);
 
 private:
-  ModuleSessions &Sessions;
-  SiteMemo Memo;
   bool AllowFPReorder;
 };
 
