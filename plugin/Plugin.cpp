@@ -261,8 +261,8 @@ std::optional<unsigned> parsePipelineName(StringRef Name, unsigned Default) {
 
 /// A mistake in the user's settings: an ordinary one-line error and exit
 /// status 1, as LLVMContext::diagnose gives an error with no handler. Not
-/// report_fatal_error, whose handler in clang prints a crash banner and a
-/// stack dump that blame the compiler. The files the host registered for
+/// LLVM's fatal-error path, whose handler in clang prints a crash banner and
+/// a stack dump that blame the compiler. The files the host registered for
 /// removal on a crash (a partly written output) are removed first.
 [[noreturn]] void exitOnConfigError(const Twine &Msg) {
   sys::RunInterruptHandlers();
