@@ -208,3 +208,17 @@ def function_ir(ir, name):
             end = lines.index("}", i)
             return lines[i:end + 1]
     raise AssertionError("no function @%s in:\n%s" % (name, ir))
+
+
+@pytest.fixture(scope="module")
+def private_cache(tmp_path_factory):
+    """A benchmark cache of the test module's own, so tests never share
+    cached baselines with each other or with the user's cache."""
+    old = os.environ.get("SWITCHYARD_CACHE_DIR")
+    path = str(tmp_path_factory.mktemp("cache"))
+    os.environ["SWITCHYARD_CACHE_DIR"] = path
+    yield path
+    if old is None:
+        del os.environ["SWITCHYARD_CACHE_DIR"]
+    else:
+        os.environ["SWITCHYARD_CACHE_DIR"] = old

@@ -20,16 +20,8 @@ SMALL = ["stop", "sroa", "instcombine", "simplifycfg", "gvn", "early-cse",
          "dse", "inline", "mem2reg"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def private_cache(tmp_path_factory):
-    old = os.environ.get("SWITCHYARD_CACHE_DIR")
-    path = str(tmp_path_factory.mktemp("cache"))
-    os.environ["SWITCHYARD_CACHE_DIR"] = path
-    yield path
-    if old is None:
-        del os.environ["SWITCHYARD_CACHE_DIR"]
-    else:
-        os.environ["SWITCHYARD_CACHE_DIR"] = old
+# Each module gets a cache of its own (conftest.py).
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 def check_valid(result, plugin):

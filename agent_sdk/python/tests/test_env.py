@@ -21,16 +21,8 @@ from switchyard.tools import count_ir_instructions, find_tool
 BENCH = "sha256"  # the smallest program of the suite
 
 
-@pytest.fixture(scope="module", autouse=True)
-def private_cache(tmp_path_factory):
-    """Modules and baselines in a cache of this test run only."""
-    old = os.environ.get("SWITCHYARD_CACHE_DIR")
-    os.environ["SWITCHYARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-    yield
-    if old is None:
-        del os.environ["SWITCHYARD_CACHE_DIR"]
-    else:
-        os.environ["SWITCHYARD_CACHE_DIR"] = old
+# Each module gets a cache of its own (conftest.py).
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 @pytest.fixture(scope="module")

@@ -39,16 +39,8 @@ int twice(int x) { struct pair p = {x, x}; int r = add(p); return r; }
 """
 
 
-@pytest.fixture(scope="module", autouse=True)
-def private_cache(tmp_path_factory):
-    old = os.environ.get("SWITCHYARD_CACHE_DIR")
-    path = str(tmp_path_factory.mktemp("cache"))
-    os.environ["SWITCHYARD_CACHE_DIR"] = path
-    yield path
-    if old is None:
-        del os.environ["SWITCHYARD_CACHE_DIR"]
-    else:
-        os.environ["SWITCHYARD_CACHE_DIR"] = old
+# Each module gets a cache of its own (conftest.py).
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 @pytest.fixture(scope="module")
