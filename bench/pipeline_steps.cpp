@@ -50,8 +50,7 @@ public:
     return A;
   }
 
-  Answer decide(const SessionInfo &S,
-                const fb::DecisionRequest &R) override {
+  Answer decide(const SessionInfo &S, const DecisionRequest &R) override {
     Clock::time_point Now = Clock::now();
     if (Step == 0)
       FirstInstCount = feature(R, "inst_count");
@@ -59,8 +58,8 @@ public:
       Samples.push_back(
           std::chrono::duration<double, std::micro>(Now - Last).count());
     Last = Now;
-    if (R.previous_error()) {
-      std::fprintf(stderr, "bench: refused: %s\n", R.previous_error()->c_str());
+    if (!R.PreviousError.empty()) {
+      std::fprintf(stderr, "bench: refused: %s\n", R.PreviousError.c_str());
       std::exit(1);
     }
     if (Step++ >= Steps)

@@ -22,6 +22,7 @@
 #include "switchyard/Server.h"
 
 #include "Channel.h"
+#include "Codec.h"
 #include "Framing.h"
 
 #include <algorithm>
@@ -117,7 +118,7 @@ Options parseArgs(int Argc, char **Argv) {
 /// Skips everything, so every reply carries a choice the client must read.
 class SkipEverything final : public Agent {
 public:
-  Answer decide(const SessionInfo &, const fb::DecisionRequest &) override {
+  Answer decide(const SessionInfo &, const DecisionRequest &) override {
     return Answer::choose(1);
   }
 };
@@ -186,66 +187,41 @@ public:
     Clock::time_point Deadline = Clock::now() + Timeout;
     if (!Chan.connect(Path, Deadline, Err))
       fail(Err);
-    Builder.Clear();
-    std::vector<fb::DecisionKind> Offered = {fb::DecisionKind::PassGate};
-    auto Hello = fb::CreateHello(
-        Builder, ProtocolVersion, Builder.CreateString("opt"),
-        Builder.CreateString("22.0.0"), Builder.CreateString("bigprog.c"),
-        Builder.CreateString("examples/bigprog/bigprog.c"),
-        Builder.CreateString("x86_64-pc-linux-gnu"), ::getpid(),
-        Builder.CreateVector(Offered),
-        Builder.CreateVector(std::vector<fbs::Offset<fb::OptionSpec>>()));
-    Builder.Finish(fb::CreateFrame(Builder, fb::Message::Hello, Hello.Union()),
-                   fb::FrameIdentifier());
+    ModuleInfo Info;
+    Info.Compiler = "opt";
+    Info.CompilerVersion = "22.0.0";
+    Info.ModuleName = "bigprog.c";
+    Info.SourceFile = "examples/bigprog/bigprog.c";
+    Info.TargetTriple = "x86_64-pc-linux-gnu";
+    Info.Pid = ::getpid();
+    Info.Offered = {DecisionKind::PassGate};
+    Info.Features = {{DecisionKind::PassGate, FeatureNames}};
+    encodeHello(Builder, Info);
     if (!Chan.send(Builder.GetBufferPointer(), Builder.GetSize(), Deadline,
                    Err))
       fail(Err);
     const fb::Frame *F = Chan.receive(Deadline, Err);
     if (!F)
       fail("no handshake reply: " + Err);
-    const fb::HelloReply *R = F->message_as_HelloReply();
-    if (!R || !R->accept())
-      fail("handshake refused");
+    Expected<HelloReply> R = decodeHelloReply(*F);
+    if (!R || !R->Accept)
+      fail("handshake refused: " + (R ? R->Reason : R.error()));
   }
 
-  /// Builds request \p Id field by field as SocketProvider::decideImpl does
-  /// and returns the frame's payload size.
+  /// Encodes request \p Id as SocketProvider::decideImpl does and returns
+  /// the frame's payload size.
   size_t buildRequest(uint64_t Id) {
-    Builder.Clear();
-    auto Ctx = fb::CreateContext(
-        Builder, Builder.CreateString(Module), Builder.CreateString(Function),
-        Builder.CreateString(Pass), Builder.CreateString(PassArg),
-        fb::UnitKind::Function, Builder.CreateString(Function),
-        /*site_id=*/0x9e3779b97f4a7c15ULL ^ Id, /*index=*/1 + Id % 1000);
-    std::vector<fbs::Offset<fbs::String>> Names;
-    Names.reserve(std::size(FeatureNames));
-    for (const char *N : FeatureNames)
-      Names.push_back(Builder.CreateString(N));
-    auto NamesVec = Builder.CreateVector(Names);
+    static const OptionSpec Legal[] = {{"run", {}, false}, {"skip", {}, false}};
     const double Values[] = {2, 184, 23, double(1 + Id % 1000), 0};
-    auto ValuesVec = Builder.CreateVector(Values, std::size(Values));
-    auto Default = fb::CreateChoice(Builder, /*option=*/0,
-                                    Builder.CreateVector<int64_t>({}), 0);
-    std::vector<fbs::Offset<fb::OptionSpec>> Legal;
-    for (const char *Name : {"run", "skip"}) {
-      std::vector<fbs::Offset<fb::ParamSpec>> Params;
-      Legal.push_back(fb::CreateOptionSpec(Builder, Builder.CreateString(Name),
-                                           Builder.CreateVector(Params),
-                                           /*function_scope=*/false));
-    }
-    auto LegalVec = Builder.CreateVector(Legal);
-    fb::DecisionRequestBuilder RB(Builder);
-    RB.add_id(Id);
-    RB.add_kind(fb::DecisionKind::PassGate);
-    RB.add_context(Ctx);
-    RB.add_feature_names(NamesVec);
-    RB.add_feature_values(ValuesVec);
-    RB.add_default_choice(Default);
-    RB.add_legal(LegalVec);
-    auto Req = RB.Finish();
-    Builder.Finish(
-        fb::CreateFrame(Builder, fb::Message::DecisionRequest, Req.Union()),
-        fb::FrameIdentifier());
+    DecisionRequest R;
+    R.Kind = DecisionKind::PassGate;
+    R.Context = {Module,   Function, Pass, PassArg, fb::UnitKind::Function,
+                 Function, /*SiteId=*/0x9e3779b97f4a7c15ULL ^ Id,
+                 /*Index=*/static_cast<uint32_t>(1 + Id % 1000)};
+    R.FeatureNames = FeatureNames;
+    R.FeatureValues = Values;
+    R.Legal = Legal;
+    encodeRequest(Builder, R, Id);
     return Builder.GetSize();
   }
 
@@ -254,15 +230,10 @@ public:
   /// Ends the session as SocketProvider::closeImpl does: a report, then
   /// the connection closes.
   ~Client() {
-    Builder.Clear();
-    std::vector<fbs::Offset<fb::KindStats>> Stats = {fb::CreateKindStats(
-        Builder, fb::DecisionKind::PassGate, NextId - 1, NextId - 1, 0, 0)};
-    auto R = fb::CreateModuleReport(Builder, Builder.CreateString(Module), 0, 0,
-                                    Builder.CreateVector(Stats), 0,
-                                    Builder.CreateString(""));
-    Builder.Finish(
-        fb::CreateFrame(Builder, fb::Message::ModuleReport, R.Union()),
-        fb::FrameIdentifier());
+    ModuleReport Report;
+    Report.ModuleName = Module;
+    Report.Stats = {{DecisionKind::PassGate, {NextId - 1, NextId - 1, 0, 0}}};
+    encodeReport(Builder, Report);
     std::string Err;
     if (!Chan.send(Builder.GetBufferPointer(), Builder.GetSize(),
                    Clock::now() + Timeout, Err))
@@ -282,13 +253,10 @@ public:
     const fb::Frame *F = Chan.receive(Deadline, Err);
     if (!F)
       fail(Err);
-    const fb::DecisionReply *R = F->message_as_DecisionReply();
+    Expected<Reply> R = decodeReply(*F, Id);
     if (!R)
-      fail("expected a decision reply");
-    if (R->id() != Id)
-      fail("reply for request " + std::to_string(R->id()) +
-           " while waiting for " + std::to_string(Id));
-    if (R->use_default() || !R->choice() || R->choice()->option() != 1)
+      fail(R.error());
+    if (R->UseDefault || R->Chosen.Option != 1)
       fail("reply " + std::to_string(Id) + " is not 'skip'");
   }
 
@@ -322,7 +290,7 @@ public:
   }
 
 private:
-  static constexpr const char *FeatureNames[] = {
+  static constexpr std::string_view FeatureNames[] = {
       "unit_kind", "unit_inst_count", "unit_block_count", "execution_index",
       "occurrence"};
   static constexpr std::chrono::milliseconds Timeout{2000};

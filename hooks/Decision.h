@@ -52,7 +52,7 @@ private:
 class ModuleSessions {
 public:
   ModuleSessions(ProviderFactory MakeProvider, SessionOptions Options,
-                 std::vector<DecisionKind> Offered)
+                 std::vector<FeatureSchema> Offered)
       : Sessions(std::move(MakeProvider), Options, std::move(Offered)) {}
 
   Session &sessionFor(llvm::Module &M);

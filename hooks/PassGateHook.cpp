@@ -105,6 +105,13 @@ const Function *remarkAnchor(const Unit &U) {
 }
 } // namespace
 
+ArrayRef<std::string_view> PassGateHook::featureNames() {
+  static const std::string_view Names[] = {"unit_kind", "unit_inst_count",
+                                           "unit_block_count",
+                                           "execution_index", "occurrence"};
+  return Names;
+}
+
 bool PassGateHook::isNeverOffered(StringRef PassID) {
   // Wrappers that opt-bisect also always runs (skipping one silently drops
   // every pass nested in it), and the loop canonicalization that loop pass
@@ -148,9 +155,6 @@ bool PassGateHook::shouldRun(StringRef PassID, Any IR) {
   uint64_t Key = stableHash(U.Name, stableHash(PassID));
   uint32_t Occurrence = Occurrences[Key]++;
 
-  static const std::string_view FeatureNames[] = {"unit_kind", "unit_inst_count",
-                                           "unit_block_count",
-                                           "execution_index", "occurrence"};
   const double FeatureValues[] = {
       static_cast<double>(U.Kind), static_cast<double>(U.InstCount),
       static_cast<double>(U.BlockCount), static_cast<double>(Index),
@@ -166,7 +170,7 @@ bool PassGateHook::shouldRun(StringRef PassID, Any IR) {
   R.Context.UnitName = U.Name;
   R.Context.SiteId = stableHash(std::to_string(Occurrence), Key);
   R.Context.Index = Index;
-  R.FeatureNames = FeatureNames;
+  R.FeatureNames = featureNames();
   R.FeatureValues = FeatureValues;
   R.Default = Default;
   R.Legal = legalAnswers();

@@ -33,6 +33,8 @@ public:
 
   /// Passes the gate always runs without asking; see docs/hooks.md.
   static bool isNeverOffered(llvm::StringRef PassID);
+  /// The names of a request's features, in order; the Hello carries them.
+  static llvm::ArrayRef<std::string_view> featureNames();
 
   /// Returns false if the pass must be skipped on \p IR.
   bool shouldRun(llvm::StringRef PassID, llvm::Any IR);

@@ -60,6 +60,12 @@ static const Function *firstDefinition(const Module &M) {
   return nullptr;
 }
 
+ArrayRef<std::string_view> PipelineHook::featureNames() {
+  static const std::string_view Names[] = {"step", "inst_count",
+                                           "function_count"};
+  return Names;
+}
+
 PreservedAnalyses PipelineHook::runEpisode(Module &M,
                                            ModuleAnalysisManager &MAM,
                                            unsigned MaxSteps) {
@@ -86,8 +92,6 @@ PreservedAnalyses PipelineHook::runEpisode(Module &M,
         ++Functions;
         Insts += countInstructions(F);
       }
-    static const std::string_view FeatureNames[] = {"step", "inst_count",
-                                             "function_count"};
     const double FeatureValues[] = {static_cast<double>(Step),
                                     static_cast<double>(Insts),
                                     static_cast<double>(Functions)};
@@ -101,7 +105,7 @@ PreservedAnalyses PipelineHook::runEpisode(Module &M,
     R.Context.UnitName = M.getModuleIdentifier();
     R.Context.SiteId = stableHash("switchyard-pipeline");
     R.Context.Index = Step;
-    R.FeatureNames = FeatureNames;
+    R.FeatureNames = featureNames();
     R.FeatureValues = FeatureValues;
     R.Legal = Space.options();
     R.Obs = &Obs;

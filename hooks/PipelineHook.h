@@ -35,6 +35,9 @@ public:
 
   const ActionSpace &space() const { return Space; }
 
+  /// The names of a request's features, in order; the Hello carries them.
+  static llvm::ArrayRef<std::string_view> featureNames();
+
   /// True while an episode applies actions: the pass gate lets them run.
   bool inEpisode() const { return InEpisode; }
 

@@ -39,24 +39,18 @@ namespace {
 
 ArrayRef<DecisionKind> implementedKinds();
 
-std::vector<DecisionKind> offeredKinds(const Config &C) {
-  std::vector<DecisionKind> Kinds;
-  for (DecisionKind K : implementedKinds())
-    if (C.enabled(K) && !(K == DecisionKind::PassGate && C.ReplacePipeline))
-      Kinds.push_back(K);
-  return Kinds;
-}
+std::vector<FeatureSchema> offeredKinds(const Config &C);
 
 /// Where answers come from: the agent's socket, or a policy in-process.
 ProviderFactory providerFactory(const Config &C) {
   if (!C.Policy.empty())
-    return [Spec = C.Policy, Seed = C.PolicySeed]()
+    return [Spec = C.Policy, Seed = C.PolicySeed, Verify = C.VerifyFrames]()
                -> std::unique_ptr<DecisionProvider> {
       std::string Err;
       std::unique_ptr<Agent> Policy = makePolicy(Spec, Seed, Err);
       // Checked when the configuration was read.
       assert(Policy && "SWITCHYARD_POLICY was validated");
-      return std::make_unique<InProcessProvider>(std::move(Policy));
+      return std::make_unique<InProcessProvider>(std::move(Policy), Verify);
     };
   return [Socket = C.AgentSocket, Timeout = C.Timeout, Spin = C.Spin] {
     return std::make_unique<SocketProvider>(Socket, Timeout, Spin);
@@ -225,16 +219,30 @@ struct KindUnit {
   DecisionKind Kind;
   void (*Register)(PassBuilder &, PassInstrumentationCallbacks &,
                    const Config &, const std::shared_ptr<Runtime> &);
+  /// The names of its requests' features, in order, sent in the Hello.
+  ArrayRef<std::string_view> (*FeatureNames)();
 };
 const KindUnit Kinds[] = {
-    {DecisionKind::PassGate, registerPassGate},
-    {DecisionKind::PassPipeline, registerPipeline},
-    {DecisionKind::Inline, registerInline},
-    {DecisionKind::LoopUnroll, registerLoopUnroll},
-    {DecisionKind::Licm, registerLicm},
-    {DecisionKind::LoopDistribute, registerLoopDistribute},
-    {DecisionKind::LoopVectorize, registerLoopVectorize},
+    {DecisionKind::PassGate, registerPassGate, PassGateHook::featureNames},
+    {DecisionKind::PassPipeline, registerPipeline, PipelineHook::featureNames},
+    {DecisionKind::Inline, registerInline, InlineHook::featureNames},
+    {DecisionKind::LoopUnroll, registerLoopUnroll, loopFeatureNames},
+    {DecisionKind::Licm, registerLicm, loopFeatureNames},
+    {DecisionKind::LoopDistribute, registerLoopDistribute, loopFeatureNames},
+    {DecisionKind::LoopVectorize, registerLoopVectorize,
+     LoopVectorizeHook::featureNames},
 };
+
+std::vector<FeatureSchema> offeredKinds(const Config &C) {
+  std::vector<FeatureSchema> Offered;
+  for (const KindUnit &U : Kinds)
+    if (C.enabled(U.Kind) &&
+        !(U.Kind == DecisionKind::PassGate && C.ReplacePipeline)) {
+      ArrayRef<std::string_view> Names = U.FeatureNames();
+      Offered.push_back({U.Kind, {Names.data(), Names.size()}});
+    }
+  return Offered;
+}
 
 ArrayRef<DecisionKind> implementedKinds() {
   static const std::vector<DecisionKind> Implemented = [] {

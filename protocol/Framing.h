@@ -20,7 +20,11 @@
 namespace switchyard {
 
 /// Bumped on any change an older peer cannot ignore. See protocol/README.md.
-constexpr uint32_t ProtocolVersion = 1;
+constexpr uint32_t ProtocolVersion = 2;
+
+/// The oldest version an agent still serves: a version-1 compiler sends
+/// feature names with every request instead of once in its Hello.
+constexpr uint32_t OldestProtocolVersion = 1;
 
 /// Hard limit on a frame's payload, enforced by both sides before allocating.
 constexpr uint32_t MaxFrameSize = 64u << 20;

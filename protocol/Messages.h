@@ -3,10 +3,12 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // What a compiler and an agent say to each other, as plain C++: the
-// decision core builds and reads these, the codec (Codec.h) turns them into
-// the flatbuffers of switchyard.fbs and back. Views (std::string_view,
-// Span) point into the sender's own data; a message is built, sent and
-// dropped within one call.
+// decision core and the agents build and read these, the codec (Codec.h)
+// turns them into the flatbuffers of switchyard.fbs and back, and an
+// in-process policy gets them directly. Views (std::string_view, Span)
+// point into the sender's own data, or into the received frame; a message
+// is built, sent and dropped within one call. SessionInfo, the agent's
+// record of a handshake, is the one message that owns its data.
 //
 //===----------------------------------------------------------------------===//
 
@@ -82,10 +84,21 @@ struct Observation {
   std::string Bitcode;
 };
 
+/// The names of one decision kind's features, in the order in which every
+/// request of that kind gives their values. The Hello carries one for each
+/// offered kind, so requests carry values only.
+struct FeatureSchema {
+  DecisionKind Kind = DecisionKind::PassGate;
+  Span<std::string_view> Names;
+};
+
 /// Everything the agent is told about one decision.
 struct DecisionRequest {
   DecisionKind Kind = DecisionKind::PassGate;
   DecisionContext Context;
+  /// The kind's schema (the same span in every request of the kind), and
+  /// the values in its order; both empty when the agent asked for no
+  /// features. Only the values are sent.
   Span<std::string_view> FeatureNames;
   Span<double> FeatureValues;
   Choice Default;
@@ -100,20 +113,40 @@ struct DecisionRequest {
   std::string_view LegalNote;
 };
 
-/// What a provider answers.
+/// What a provider answers: the compiler's default, or a choice.
 struct Reply {
   bool UseDefault = true;
   Choice Chosen;
+  /// fb::ObservationMask bits wanted with the next request.
   uint32_t Observations = 0;
+
+  static Reply useDefault() { return Reply(); }
+  static Reply choose(uint32_t Option, std::vector<int64_t> Params = {}) {
+    Reply R;
+    R.UseDefault = false;
+    R.Chosen.Option = Option;
+    R.Chosen.Params = std::move(Params);
+    return R;
+  }
 };
 
-/// The agent's standing wishes for one decision kind.
+/// The agent's standing wishes for one decision kind. Empty filters match
+/// everything; an entry matches exactly, or by prefix if it ends in '*'.
 struct Subscription {
   DecisionKind Kind = DecisionKind::PassGate;
   std::vector<std::string> Passes;
   std::vector<std::string> Functions;
-  uint32_t Observations = 0;
+  uint32_t Observations = 0; ///< fb::ObservationMask bits.
+  /// Ask for no features: the compiler then skips computing them, which
+  /// for some kinds (inline) costs more than the round trip itself.
   bool NoFeatures = false;
+};
+
+/// The agent's answer to a Hello.
+struct HelloReply {
+  bool Accept = true;
+  std::string Reason;
+  std::vector<Subscription> Subscriptions;
 };
 
 /// What the compiler says about itself and the module when a session opens.
@@ -126,6 +159,49 @@ struct ModuleInfo {
   std::string TargetTriple;
   std::vector<DecisionKind> Offered;
   Span<OptionSpec> ActionSpace;
+  /// One per offered kind that has features.
+  std::vector<FeatureSchema> Features;
+};
+
+/// One compiler connection as an agent knows it: its Hello, owned.
+class SessionInfo {
+public:
+  uint64_t Id = 0; ///< Unique per server, in connection order.
+  uint32_t Version = 0; ///< The compiler's protocol version.
+  std::string Compiler;
+  std::string CompilerVersion;
+  std::string Module;
+  std::string SourceFile;
+  std::string TargetTriple;
+  int64_t Pid = 0;
+  std::vector<DecisionKind> Offered;
+  /// Names of the PassPipeline actions, in index order.
+  std::vector<std::string> ActionSpace;
+  /// Whether each action may name a target function; indexed likewise.
+  std::vector<bool> ActionTakesTarget;
+
+  /// \p Kind's feature names, in the order its requests give values; empty
+  /// for a kind without features, or from a version-1 compiler, whose
+  /// requests name their features themselves.
+  Span<std::string_view> featureNames(DecisionKind Kind) const;
+  /// The position of \p Kind's feature \p Name in every request's
+  /// FeatureValues, or -1. Look it up once, not per request.
+  int featureIndex(DecisionKind Kind, std::string_view Name) const;
+  void setFeatureNames(DecisionKind Kind, std::vector<std::string> Names);
+
+  SessionInfo() = default;
+  SessionInfo(const SessionInfo &Other) { *this = Other; }
+  SessionInfo &operator=(const SessionInfo &Other);
+  SessionInfo(SessionInfo &&) = default;
+  SessionInfo &operator=(SessionInfo &&) = default;
+
+private:
+  struct KindFeatures {
+    DecisionKind Kind;
+    std::vector<std::string> Names;
+    std::vector<std::string_view> Views; ///< Into Names.
+  };
+  std::vector<KindFeatures> Features;
 };
 
 /// Decisions made for one kind, split by source.

@@ -5,11 +5,9 @@
 using namespace switchyard;
 
 struct ColdSroaAgent : Agent {
-  Answer decide(const SessionInfo &S, const fb::DecisionRequest &R) override {
-    const fb::Context *C = R.context();
-    if (R.kind() == fb::DecisionKind::PassGate && C && C->pass() &&
-        C->pass()->string_view() == "SROAPass" && C->function() &&
-        C->function()->string_view().substr(0, 5) == "cold_")
+  Answer decide(const SessionInfo &S, const DecisionRequest &R) override {
+    if (R.Kind == DecisionKind::PassGate && R.Context.Pass == "SROAPass" &&
+        R.Context.Function.substr(0, 5) == "cold_")
       return Answer::choose(findOption(S, R, "skip"));
     return Answer::useDefault();
   }

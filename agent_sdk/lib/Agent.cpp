@@ -11,7 +11,7 @@ Agent::~Agent() = default;
 
 HelloAnswer Agent::hello(const SessionInfo &Session) {
   HelloAnswer A;
-  for (fb::DecisionKind K : Session.Offered) {
+  for (DecisionKind K : Session.Offered) {
     SubscriptionSpec S;
     S.Kind = K;
     A.Subscriptions.push_back(S);
@@ -19,52 +19,45 @@ HelloAnswer Agent::hello(const SessionInfo &Session) {
   return A;
 }
 
-void Agent::report(const SessionInfo &, const fb::ModuleReport &) {}
+void Agent::report(const SessionInfo &, const ModuleReport &) {}
 
 void Agent::closed(const SessionInfo &) {}
 
-SessionInfo describeSession(const fb::Hello &H) {
-  auto Str = [](const flatbuffers::String *S) {
-    return S ? S->str() : std::string();
-  };
+SessionInfo describeSession(const ModuleInfo &Info) {
   SessionInfo Session;
-  Session.Compiler = Str(H.compiler());
-  Session.CompilerVersion = Str(H.compiler_version());
-  Session.Module = Str(H.module_name());
-  Session.SourceFile = Str(H.source_file());
-  Session.TargetTriple = Str(H.target_triple());
-  if (H.offered_kinds())
-    for (auto K : *H.offered_kinds())
-      Session.Offered.push_back(static_cast<fb::DecisionKind>(K));
-  if (H.action_space())
-    for (const fb::OptionSpec *O : *H.action_space())
-      Session.ActionSpace.push_back(Str(O->name()));
+  Session.Compiler = Info.Compiler;
+  Session.CompilerVersion = Info.CompilerVersion;
+  Session.Module = Info.ModuleName;
+  Session.SourceFile = Info.SourceFile;
+  Session.TargetTriple = Info.TargetTriple;
+  Session.Pid = Info.Pid;
+  Session.Offered = Info.Offered;
+  for (const OptionSpec &O : Info.ActionSpace) {
+    Session.ActionSpace.emplace_back(O.Name);
+    Session.ActionTakesTarget.push_back(O.TakesTarget);
+  }
+  for (const FeatureSchema &F : Info.Features)
+    Session.setFeatureNames(
+        F.Kind, std::vector<std::string>(F.Names.begin(), F.Names.end()));
   return Session;
 }
 
 std::string_view optionName(const SessionInfo &Session,
-                            const fb::DecisionRequest &Request,
-                            uint32_t Index) {
-  if (Request.legal() && Request.legal()->size() > 0) {
-    if (Index < Request.legal()->size()) {
-      const flatbuffers::String *N = Request.legal()->Get(Index)->name();
-      return N ? N->string_view() : std::string_view();
-    }
-    return {};
-  }
+                            const DecisionRequest &Request, uint32_t Index) {
+  if (!Request.Legal.empty())
+    return Index < Request.Legal.size() ? Request.Legal[Index].Name
+                                        : std::string_view();
   if (Index < Session.ActionSpace.size())
     return Session.ActionSpace[Index];
   return {};
 }
 
-int64_t findOption(const SessionInfo &Session,
-                   const fb::DecisionRequest &Request, std::string_view Name) {
-  if (Request.legal() && Request.legal()->size() > 0) {
-    for (uint32_t I = 0; I < Request.legal()->size(); ++I) {
-      const flatbuffers::String *N = Request.legal()->Get(I)->name();
-      if (N && N->string_view() == Name)
-        return I;
-    }
+int64_t findOption(const SessionInfo &Session, const DecisionRequest &Request,
+                   std::string_view Name) {
+  if (!Request.Legal.empty()) {
+    for (size_t I = 0; I < Request.Legal.size(); ++I)
+      if (Request.Legal[I].Name == Name)
+        return static_cast<int64_t>(I);
     return -1;
   }
   for (size_t I = 0; I < Session.ActionSpace.size(); ++I)
@@ -73,31 +66,24 @@ int64_t findOption(const SessionInfo &Session,
   return -1;
 }
 
-double feature(const fb::DecisionRequest &Request, std::string_view Name,
+double feature(const DecisionRequest &Request, std::string_view Name,
                double Missing) {
-  const auto *Names = Request.feature_names();
-  const auto *Values = Request.feature_values();
-  if (!Names || !Values)
-    return Missing;
-  for (uint32_t I = 0; I < Names->size() && I < Values->size(); ++I)
-    if (Names->Get(I)->string_view() == Name)
-      return Values->Get(I);
+  for (size_t I = 0;
+       I < Request.FeatureNames.size() && I < Request.FeatureValues.size(); ++I)
+    if (Request.FeatureNames[I] == Name)
+      return Request.FeatureValues[I];
   return Missing;
 }
 
 std::string formatChoice(const SessionInfo &Session,
-                         const fb::DecisionRequest &Request,
-                         const fb::Choice *Choice) {
-  if (!Choice)
-    return "default";
-  std::string Out(optionName(Session, Request, Choice->option()));
+                         const DecisionRequest &Request, const Choice &C) {
+  std::string Out(optionName(Session, Request, C.Option));
   if (Out.empty())
-    Out = "#" + std::to_string(Choice->option());
-  if (Choice->params())
-    for (int64_t P : *Choice->params())
-      Out += " " + std::to_string(P);
-  if (Choice->target())
-    Out += " @" + Choice->target()->str();
+    Out = "#" + std::to_string(C.Option);
+  for (int64_t P : C.Params)
+    Out += " " + std::to_string(P);
+  if (!C.Target.empty())
+    Out += " @" + C.Target;
   return Out;
 }
 

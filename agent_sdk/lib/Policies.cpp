@@ -25,7 +25,7 @@ namespace {
 
 class DefaultPolicy final : public Agent {
 public:
-  Answer decide(const SessionInfo &, const fb::DecisionRequest &) override {
+  Answer decide(const SessionInfo &, const DecisionRequest &) override {
     return Answer::useDefault();
   }
 };
@@ -40,36 +40,28 @@ uint64_t mix(uint64_t X) {
 
 uint64_t hashBytes(std::string_view S) { return stableHash(S); }
 
-uint64_t hashString(const flatbuffers::String *S) {
-  return hashBytes(S ? S->string_view() : std::string_view());
-}
-
 class RandomPolicy final : public Agent {
 public:
   explicit RandomPolicy(uint64_t Seed) : Seed(Seed) {}
 
   Answer decide(const SessionInfo &Session,
-                const fb::DecisionRequest &R) override {
-    const fb::Context *C = R.context();
-    uint64_t State = mix(Seed ^ mix(static_cast<uint64_t>(R.kind())));
-    if (C) {
-      // The module's file name, not its path: the same source gives the
-      // same choices wherever the checkout is.
-      std::string_view Module =
-          C->module_name() ? C->module_name()->string_view() : "";
-      State = mix(State ^ hashBytes(Module.substr(Module.rfind('/') + 1)));
-      State = mix(State ^ hashString(C->function()));
-      State = mix(State ^ hashString(C->pass()));
-      State = mix(State ^ C->site_id());
-      State = mix(State ^ C->index());
-    }
-    size_t NumOptions = R.legal() && R.legal()->size()
-                            ? R.legal()->size()
-                            : Session.ActionSpace.size();
+                const DecisionRequest &R) override {
+    const DecisionContext &C = R.Context;
+    uint64_t State = mix(Seed ^ mix(static_cast<uint64_t>(R.Kind)));
+    // The module's file name, not its path: the same source gives the same
+    // choices wherever the checkout is.
+    std::string_view Module = C.Module;
+    State = mix(State ^ hashBytes(Module.substr(Module.rfind('/') + 1)));
+    State = mix(State ^ hashBytes(C.Function));
+    State = mix(State ^ hashBytes(C.Pass));
+    State = mix(State ^ C.SiteId);
+    State = mix(State ^ C.Index);
+    size_t NumOptions =
+        !R.Legal.empty() ? R.Legal.size() : Session.ActionSpace.size();
     if (NumOptions == 0)
       return Answer::useDefault();
     Answer A;
-    if (R.kind() == fb::DecisionKind::PassPipeline) {
+    if (R.Kind == DecisionKind::PassPipeline) {
       // Option 0 is "stop": end an episode after 16 steps on average.
       A = Answer::choose(State % 16 == 0 || NumOptions < 2
                              ? 0
@@ -78,34 +70,31 @@ public:
       return A;
     }
     A = Answer::choose(static_cast<uint32_t>(State % NumOptions));
-    if (R.legal() && A.Option < R.legal()->size()) {
-      const fb::OptionSpec *O = R.legal()->Get(A.Option);
-      if (O->params())
-        for (const fb::ParamSpec *P : *O->params())
-          A.Params.push_back(pick(*P, State = mix(State)));
-    }
+    if (A.Chosen.Option < R.Legal.size())
+      for (const ParamSpec &P : R.Legal[A.Chosen.Option].Params)
+        A.Chosen.Params.push_back(pick(P, State = mix(State)));
     return A;
   }
 
 private:
-  static int64_t pick(const fb::ParamSpec &P, uint64_t State) {
-    if (P.max() <= P.min())
-      return P.min();
-    if (P.power_of_two()) {
+  static int64_t pick(const ParamSpec &P, uint64_t State) {
+    if (P.Max <= P.Min)
+      return P.Min;
+    if (P.PowerOfTwo) {
       std::vector<int64_t> Powers;
-      for (int64_t V = 1; V <= P.max(); V *= 2) {
-        if (V >= P.min())
+      for (int64_t V = 1; V <= P.Max; V *= 2) {
+        if (V >= P.Min)
           Powers.push_back(V);
         if (V > INT64_MAX / 2)
           break;
       }
-      return Powers.empty() ? P.min() : Powers[State % Powers.size()];
+      return Powers.empty() ? P.Min : Powers[State % Powers.size()];
     }
     // Unsigned arithmetic: the span of [INT64_MIN, INT64_MAX] wraps to 0.
-    uint64_t Span = static_cast<uint64_t>(P.max()) -
-                    static_cast<uint64_t>(P.min()) + 1;
-    uint64_t Offset = Span ? State % Span : State;
-    return static_cast<int64_t>(static_cast<uint64_t>(P.min()) + Offset);
+    uint64_t Width =
+        static_cast<uint64_t>(P.Max) - static_cast<uint64_t>(P.Min) + 1;
+    uint64_t Offset = Width ? State % Width : State;
+    return static_cast<int64_t>(static_cast<uint64_t>(P.Min) + Offset);
   }
 
   uint64_t Seed;
@@ -296,9 +285,9 @@ public:
   }
 
   Answer decide(const SessionInfo &Session,
-                const fb::DecisionRequest &R) override {
+                const DecisionRequest &R) override {
     for (const Rule &Rl : Rules) {
-      if (Rl.Kind != R.kind() || !matches(Rl, R))
+      if (Rl.Kind != R.Kind || !matches(Rl, R))
         continue;
       if (Rl.UseDefault) {
         Answer A = Answer::useDefault();
@@ -306,13 +295,12 @@ public:
         return A;
       }
       int64_t Option = findOption(Session, R, Rl.Option);
-      Answer A;
-      A.UseDefault = false;
       // An unknown option name goes to the compiler as an out-of-range index
       // on purpose: scripts are how tests exercise the compiler's refusal.
-      A.Option = Option >= 0 ? static_cast<uint32_t>(Option) : 0xffffffffu;
-      A.Params = Rl.Params;
-      A.Target = Rl.Target;
+      Answer A = Answer::choose(
+          Option >= 0 ? static_cast<uint32_t>(Option) : 0xffffffffu,
+          Rl.Params);
+      A.Chosen.Target = Rl.Target;
       A.Observations = Rl.Observations;
       return A;
     }
@@ -450,32 +438,27 @@ private:
     return "";
   }
 
-  static bool matches(const Rule &Rl, const fb::DecisionRequest &R) {
-    const fb::Context *C = R.context();
-    auto Str = [](const flatbuffers::String *S) {
-      return S ? S->string_view() : std::string_view();
-    };
+  static bool matches(const Rule &Rl, const DecisionRequest &R) {
+    const DecisionContext &C = R.Context;
     for (const auto &[Key, Pat] : Rl.Matchers) {
       std::string Num;
       std::string_view Value;
-      if (!C)
-        return false;
       if (Key == "module")
-        Value = Str(C->module_name());
+        Value = C.Module;
       else if (Key == "function")
-        Value = Str(C->function());
+        Value = C.Function;
       else if (Key == "pass")
-        Value = Str(C->pass());
+        Value = C.Pass;
       else if (Key == "pass-arg")
-        Value = Str(C->pass_arg());
+        Value = C.PassArg;
       else if (Key == "unit")
-        Value = Str(C->unit_name());
+        Value = C.UnitName;
       else if (Key == "unit-kind")
-        Value = unitKindName(C->unit_kind());
+        Value = unitKindName(C.Unit);
       else if (Key == "site")
-        Value = Num = std::to_string(C->site_id());
+        Value = Num = std::to_string(C.SiteId);
       else if (Key == "index")
-        Value = Num = std::to_string(C->index());
+        Value = Num = std::to_string(C.Index);
       if (!globMatch(Pat, Value))
         return false;
     }

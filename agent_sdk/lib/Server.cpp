@@ -6,6 +6,7 @@
 #include "switchyard/Server.h"
 
 #include "Channel.h"
+#include "Codec.h"
 #include "Framing.h"
 
 #include <algorithm>
@@ -40,6 +41,7 @@ struct Server::Client {
   bool AgentGreeted = false; ///< Agent::hello() ran: closed() is owed.
   bool GotReport = false;
   SessionInfo Session;
+  ReceivedRequest Received; ///< Storage reused from request to request.
   FrameDecoder Decoder;
   std::vector<uint8_t> ReadChunk;
   flatbuffers::FlatBufferBuilder Builder{1024};
@@ -53,8 +55,8 @@ struct Server::Client {
   void drop(const std::string &Why);
   void closeHandles();
   void handle(const fb::Frame &F);
-  void handleHello(const fb::Hello &H);
-  void handleRequest(const fb::DecisionRequest &R);
+  void handleHello(const fb::Frame &F);
+  void handleRequest(const fb::Frame &F);
   void sendBuilt();
 
   static void onAlloc(uv_handle_t *H, size_t, uv_buf_t *Buf);
@@ -328,66 +330,58 @@ void Server::Client::handle(const fb::Frame &F) {
   case fb::Message::Hello:
     if (GotHello)
       return drop("second handshake on one connection");
-    return handleHello(*F.message_as_Hello());
+    return handleHello(F);
   case fb::Message::DecisionRequest:
     if (!GotHello)
       return drop("decision request before the handshake");
-    return handleRequest(*F.message_as_DecisionRequest());
-  case fb::Message::ModuleReport:
+    return handleRequest(F);
+  case fb::Message::ModuleReport: {
     if (!GotHello)
       return drop("module report before the handshake");
+    Expected<ModuleReport> Report = decodeReport(F);
+    if (!Report)
+      return drop(Report.error());
     ++Owner->Stats.Reports;
     GotReport = true;
     if (Owner->Options.OnReport)
-      Owner->Options.OnReport(Session, *F.message_as_ModuleReport());
-    Owner->TheAgent.report(Session, *F.message_as_ModuleReport());
+      Owner->Options.OnReport(Session, *Report);
+    Owner->TheAgent.report(Session, *Report);
     return;
+  }
   default:
     return drop("unexpected message type " +
                 std::to_string(static_cast<int>(F.message_type())));
   }
 }
 
-static std::string str(const flatbuffers::String *S) {
-  return S ? S->str() : std::string();
-}
-
-void Server::Client::handleHello(const fb::Hello &H) {
+void Server::Client::handleHello(const fb::Frame &F) {
   uv_timer_stop(&HandshakeTimer);
   GotHello = true;
-  SessionInfo Described = describeSession(H);
-  Described.Id = Session.Id;
-  Described.Pid = Session.Pid;
-  Session = std::move(Described);
+  Expected<SessionInfo> Described = decodeHello(F);
+  if (!Described)
+    return drop(Described.error());
+  Described->Id = Session.Id;
+  Described->Pid = Session.Pid;
+  Session = std::move(*Described);
 
   HelloAnswer A;
-  if (H.protocol_version() != ProtocolVersion) {
+  if (Session.Version < OldestProtocolVersion ||
+      Session.Version > ProtocolVersion) {
     A.Accept = false;
-    A.Reason = "protocol version " + std::to_string(H.protocol_version()) +
-               " is not supported; this agent speaks version " +
+    A.Reason = "protocol version " + std::to_string(Session.Version) +
+               " is not supported; this agent speaks versions " +
+               std::to_string(OldestProtocolVersion) + " to " +
                std::to_string(ProtocolVersion);
   } else {
     if (Owner->Options.OnHello)
-      Owner->Options.OnHello(Session, H);
+      Owner->Options.OnHello(Session);
     A = Owner->TheAgent.hello(Session);
     AgentGreeted = true;
+    if (Owner->Options.NoFeatures)
+      for (SubscriptionSpec &S : A.Subscriptions)
+        S.NoFeatures = true;
   }
-
-  Builder.Clear();
-  std::vector<flatbuffers::Offset<fb::Subscription>> Subs;
-  for (const SubscriptionSpec &S : A.Subscriptions) {
-    auto Passes = Builder.CreateVectorOfStrings(S.Passes);
-    auto Functions = Builder.CreateVectorOfStrings(S.Functions);
-    Subs.push_back(fb::CreateSubscription(Builder, S.Kind, Passes, Functions,
-                                          S.Observations,
-                                          S.NoFeatures || Owner->Options.NoFeatures));
-  }
-  auto Reply = fb::CreateHelloReply(Builder, A.Accept,
-                                    Builder.CreateString(A.Reason),
-                                    Builder.CreateVector(Subs));
-  Builder.Finish(
-      fb::CreateFrame(Builder, fb::Message::HelloReply, Reply.Union()),
-      fb::FrameIdentifier());
+  encodeHelloReply(Builder, A);
   sendBuilt();
   if (!A.Accept)
     drop("handshake refused: " + A.Reason);
@@ -395,24 +389,16 @@ void Server::Client::handleHello(const fb::Hello &H) {
     Owner->busyPoll();
 }
 
-void Server::Client::handleRequest(const fb::DecisionRequest &R) {
+void Server::Client::handleRequest(const fb::Frame &F) {
+  std::string Err;
+  if (!decodeRequest(F, Session, Received, Err))
+    return drop(Err);
+  const DecisionRequest &R = Received.Request;
   Answer A = Owner->TheAgent.decide(Session, R);
   ++Owner->Stats.Decisions;
   if (Owner->Options.OnDecision)
-    Owner->Options.OnDecision(Session, R, A);
-
-  Builder.Clear();
-  flatbuffers::Offset<fb::Choice> Choice;
-  if (!A.UseDefault) {
-    auto Params = Builder.CreateVector(A.Params);
-    auto Target = A.Target.empty() ? 0 : Builder.CreateString(A.Target);
-    Choice = fb::CreateChoice(Builder, A.Option, Params, Target);
-  }
-  auto Reply = fb::CreateDecisionReply(Builder, R.id(), A.UseDefault, Choice,
-                                       A.Observations);
-  Builder.Finish(
-      fb::CreateFrame(Builder, fb::Message::DecisionReply, Reply.Union()),
-      fb::FrameIdentifier());
+    Owner->Options.OnDecision(Session, Received.Id, R, A);
+  encodeReply(Builder, A, Received.Id);
   sendBuilt();
   Owner->busyPoll();
 }

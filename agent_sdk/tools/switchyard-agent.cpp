@@ -200,10 +200,6 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
 
 using Json = nlohmann::ordered_json;
 
-std::string_view sv(const flatbuffers::String *S) {
-  return S ? S->string_view() : std::string_view();
-}
-
 Json jsonString(std::string_view S) { return std::string(S); }
 
 /// An integral feature value as an integer, which prints as the "%.17g" the
@@ -219,37 +215,36 @@ Json featureValue(double V) {
 
 /// The observation a pipeline request carried, with zero opcode counts left
 /// out to keep lines short.
-Json observationJson(const fb::Observation &O) {
-  Json J = {{"inst_count", O.inst_count()}};
-  if (O.function_names() && O.function_counts()) {
+Json observationJson(const Observation &O) {
+  using OM = fb::ObservationMask;
+  auto Has = [&O](OM Bit) { return O.Mask & static_cast<uint32_t>(Bit); };
+  Json J = {{"inst_count", O.InstCount}};
+  if (Has(OM::FunctionCounts)) {
     Json &Functions = J["functions"] = Json::object();
-    for (uint32_t I = 0;
-         I < O.function_names()->size() && I < O.function_counts()->size(); ++I)
-      Functions[std::string(O.function_names()->Get(I)->string_view())] =
-          O.function_counts()->Get(I);
+    for (size_t I = 0;
+         I < O.FunctionNames.size() && I < O.FunctionCounts.size(); ++I)
+      Functions[O.FunctionNames[I]] = O.FunctionCounts[I];
   }
-  if (O.opcode_names() && O.opcode_counts()) {
+  if (Has(OM::OpcodeCounts)) {
     Json &Opcodes = J["opcodes"] = Json::object();
-    for (uint32_t I = 0;
-         I < O.opcode_names()->size() && I < O.opcode_counts()->size(); ++I)
-      if (O.opcode_counts()->Get(I))
-        Opcodes[std::string(O.opcode_names()->Get(I)->string_view())] =
-            O.opcode_counts()->Get(I);
-    J["opcode_vector_length"] = O.opcode_counts()->size();
+    for (size_t I = 0; I < O.OpcodeNames.size() && I < O.OpcodeCounts.size();
+         ++I)
+      if (O.OpcodeCounts[I])
+        Opcodes[std::string(O.OpcodeNames[I])] = O.OpcodeCounts[I];
+    J["opcode_vector_length"] = O.OpcodeCounts.size();
   }
-  if (O.autophase())
-    J["autophase"] =
-        std::vector<int64_t>(O.autophase()->begin(), O.autophase()->end());
-  if (O.ir_hash()) {
+  if (Has(OM::Autophase))
+    J["autophase"] = O.Autophase;
+  if (Has(OM::IrHash)) {
     char Buf[32];
     std::snprintf(Buf, sizeof(Buf), "%016llx",
-                  static_cast<unsigned long long>(O.ir_hash()));
+                  static_cast<unsigned long long>(O.IrHash));
     J["ir_hash"] = Buf;
   }
-  if (O.ir_text())
-    J["ir_text_bytes"] = O.ir_text()->size();
-  if (O.bitcode())
-    J["bitcode_bytes"] = O.bitcode()->size();
+  if (Has(OM::IrText))
+    J["ir_text_bytes"] = O.IrText.size();
+  if (Has(OM::Bitcode))
+    J["bitcode_bytes"] = O.Bitcode.size();
   return J;
 }
 
@@ -286,67 +281,50 @@ std::string dumpLine(const Json &J) {
 }
 
 /// One JSON object per answered decision.
-std::string formatLogLine(const SessionInfo &S, const fb::DecisionRequest &R,
-                          const Answer &A) {
+std::string formatLogLine(const SessionInfo &S, uint64_t Id,
+                          const DecisionRequest &R, const Answer &A) {
+  const DecisionContext &C = R.Context;
   Json L = {{"conn", S.Id},
             {"pid", S.Pid},
-            {"id", R.id()},
-            {"kind", kindName(R.kind())}};
-  if (const fb::Context *C = R.context()) {
-    L["module"] = jsonString(sv(C->module_name()));
-    L["function"] = jsonString(sv(C->function()));
-    L["pass"] = jsonString(sv(C->pass()));
-    L["unit_kind"] = fb::EnumNameUnitKind(C->unit_kind());
-    L["unit"] = jsonString(sv(C->unit_name()));
-    L["site"] = C->site_id();
-    L["index"] = C->index();
-  }
+            {"id", Id},
+            {"kind", kindName(R.Kind)},
+            {"module", jsonString(C.Module)},
+            {"function", jsonString(C.Function)},
+            {"pass", jsonString(C.Pass)},
+            {"unit_kind", fb::EnumNameUnitKind(C.Unit)},
+            {"unit", jsonString(C.UnitName)},
+            {"site", C.SiteId},
+            {"index", C.Index}};
   Json &Features = L["features"] = Json::object();
-  if (R.feature_names() && R.feature_values())
-    for (uint32_t I = 0;
-         I < R.feature_names()->size() && I < R.feature_values()->size(); ++I)
-      Features[std::string(R.feature_names()->Get(I)->string_view())] =
-          featureValue(R.feature_values()->Get(I));
-  if (R.previous_error())
-    L["previous_error"] = jsonString(sv(R.previous_error()));
-  if (const fb::Observation *O = R.observation())
-    L["obs"] = observationJson(*O);
-  L["default"] = formatChoice(S, R, R.default_choice());
-  if (A.UseDefault) {
-    L["answer"] = "default";
-  } else {
-    std::string Text(optionName(S, R, A.Option));
-    if (Text.empty())
-      Text = "#" + std::to_string(A.Option);
-    for (int64_t P : A.Params)
-      Text += " " + std::to_string(P);
-    if (!A.Target.empty())
-      Text += " @" + A.Target;
-    L["answer"] = Text;
-  }
+  for (size_t I = 0;
+       I < R.FeatureNames.size() && I < R.FeatureValues.size(); ++I)
+    Features[std::string(R.FeatureNames[I])] = featureValue(R.FeatureValues[I]);
+  if (!R.PreviousError.empty())
+    L["previous_error"] = jsonString(R.PreviousError);
+  if (R.Obs)
+    L["obs"] = observationJson(*R.Obs);
+  L["default"] = formatChoice(S, R, R.Default);
+  L["answer"] = A.UseDefault ? "default" : formatChoice(S, R, A.Chosen);
   return dumpLine(L);
 }
 
 /// A module's report, as --print-reports shows it.
-std::string formatReport(const SessionInfo &S, const fb::ModuleReport &R) {
-  std::string Out = "switchyard-agent: report: module ";
-  Out += sv(R.module_name());
-  Out += ": IR instructions " + std::to_string(R.inst_count_before()) +
-         " -> " + std::to_string(R.inst_count_after());
+std::string formatReport(const ModuleReport &R) {
+  std::string Out = "switchyard-agent: report: module " + R.ModuleName +
+                    ": IR instructions " + std::to_string(R.InstCountBefore) +
+                    " -> " + std::to_string(R.InstCountAfter);
   char Wait[64];
   std::snprintf(Wait, sizeof(Wait), ", agent wait %.3f ms",
-                R.agent_wait_ns() / 1e6);
+                R.AgentWaitNs / 1e6);
   Out += Wait;
-  if (R.stats())
-    for (const fb::KindStats *K : *R.stats())
-      Out += std::string("; ") + kindName(K->kind()) + ": agent " +
-             std::to_string(K->agent()) + " (changed " +
-             std::to_string(K->agent_changed()) + "), local default " +
-             std::to_string(K->local_default()) + ", fallback " +
-             std::to_string(K->fallback());
-  if (R.error() && R.error()->size())
-    Out += "; error: " + R.error()->str();
-  (void)S;
+  for (const auto &[Kind, K] : R.Stats)
+    Out += std::string("; ") + kindName(Kind) + ": agent " +
+           std::to_string(K.Agent) + " (changed " +
+           std::to_string(K.AgentChanged) + "), local default " +
+           std::to_string(K.LocalDefault) + ", fallback " +
+           std::to_string(K.Fallback);
+  if (!R.Error.empty())
+    Out += "; error: " + R.Error;
   return Out + "\n";
 }
 
@@ -397,31 +375,28 @@ int main(int Argc, char **Argv) {
   SO.Log = [](const std::string &Line) {
     std::fprintf(stderr, "switchyard-agent: %s\n", Line.c_str());
   };
-  SO.OnDecision = [&](const SessionInfo &S, const fb::DecisionRequest &R,
-                      const Answer &A) {
-    ++PerKind[kindName(R.kind())];
+  SO.OnDecision = [&](const SessionInfo &S, uint64_t Id,
+                      const DecisionRequest &R, const Answer &A) {
+    ++PerKind[kindName(R.Kind)];
     if (Log.is_open())
-      Log << formatLogLine(S, R, A);
+      Log << formatLogLine(S, Id, R, A);
   };
 
   // The pass-pipeline action space, as the first compiler announces it.
   bool DumpedSpace = false;
-  SO.OnHello = [&](const SessionInfo &S, const fb::Hello &H) {
-    if (O.ActionSpaceFile.empty() || DumpedSpace || !H.action_space())
+  SO.OnHello = [&](const SessionInfo &S) {
+    if (O.ActionSpaceFile.empty() || DumpedSpace || S.ActionSpace.empty())
       return;
     DumpedSpace = true;
     std::ofstream Out(O.ActionSpaceFile);
-    for (uint32_t I = 0; I < H.action_space()->size(); ++I) {
-      const fb::OptionSpec *A = H.action_space()->Get(I);
-      Out << I << "\t" << sv(A->name())
-          << (A->function_scope() ? "\tfunction-scope" : "") << "\n";
-    }
-    (void)S;
+    for (size_t I = 0; I < S.ActionSpace.size(); ++I)
+      Out << I << "\t" << S.ActionSpace[I]
+          << (S.ActionTakesTarget[I] ? "\tfunction-scope" : "") << "\n";
   };
 
   if (O.PrintReports)
-    SO.OnReport = [](const SessionInfo &S, const fb::ModuleReport &R) {
-      std::fputs(formatReport(S, R).c_str(), stderr);
+    SO.OnReport = [](const SessionInfo &, const ModuleReport &R) {
+      std::fputs(formatReport(R).c_str(), stderr);
     };
 
   RunOptions RO;

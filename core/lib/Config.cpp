@@ -128,6 +128,13 @@ Expected<Config> Config::fromEnvironment(Span<DecisionKind> Implemented) {
     return invalid("SWITCHYARD_ALLOW_FP_REORDER", Reorder,
                    "is neither '0' nor '1'");
 
+  std::string_view Verify = trim(env("SWITCHYARD_VERIFY_FRAMES"));
+  if (Verify == "1")
+    C.VerifyFrames = true;
+  else if (!Verify.empty() && Verify != "0")
+    return invalid("SWITCHYARD_VERIFY_FRAMES", Verify,
+                   "is neither '0' nor '1'");
+
   std::string_view OnFailure = trim(env("SWITCHYARD_ON_FAILURE"));
   if (OnFailure == "error")
     C.OnFailure = FailurePolicy::Error;

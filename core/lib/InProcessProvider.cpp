@@ -6,7 +6,6 @@
 
 #include "switchyard/core/InProcessProvider.h"
 
-#include "Codec.h"
 #include "Framing.h"
 
 #include <unistd.h>
@@ -24,45 +23,53 @@ Expected<const fb::Frame *> InProcessProvider::verifiedFrame() {
 
 Expected<std::vector<Subscription>>
 InProcessProvider::openImpl(const ModuleInfo &Info) {
-  encodeHello(Builder, Info);
-  Expected<const fb::Frame *> F = verifiedFrame();
-  if (!F)
-    return F.takeFailure();
-  Session = describeSession(*(*F)->message_as_Hello());
+  if (VerifyFrames) {
+    encodeHello(Builder, Info);
+    Expected<const fb::Frame *> F = verifiedFrame();
+    if (!F)
+      return F.takeFailure();
+    Expected<SessionInfo> Decoded = decodeHello(**F);
+    if (!Decoded)
+      return Decoded.takeFailure();
+    Session = std::move(*Decoded);
+  } else {
+    Session = describeSession(Info);
+    Session.Version = ProtocolVersion;
+  }
   Session.Id = 1;
   Session.Pid = getpid();
   HelloAnswer A = Policy->hello(Session);
   if (!A.Accept)
     return failure("policy refused the session: " + A.Reason);
   Open = true;
-  std::vector<Subscription> Subs;
-  for (const SubscriptionSpec &S : A.Subscriptions)
-    Subs.push_back(
-        {S.Kind, S.Passes, S.Functions, S.Observations, S.NoFeatures});
-  return Subs;
+  return std::move(A.Subscriptions);
 }
 
 Expected<Reply> InProcessProvider::decideImpl(const DecisionRequest &Request) {
-  encodeRequest(Builder, Request, NextId++);
+  uint64_t Id = NextId++;
+  if (!VerifyFrames)
+    return Policy->decide(Session, Request);
+  encodeRequest(Builder, Request, Id);
   Expected<const fb::Frame *> F = verifiedFrame();
   if (!F)
     return F.takeFailure();
-  Answer A = Policy->decide(Session, *(*F)->message_as_DecisionRequest());
-  Reply R;
-  R.UseDefault = A.UseDefault;
-  R.Observations = A.Observations;
-  R.Chosen.Option = A.Option;
-  R.Chosen.Params.assign(A.Params.begin(), A.Params.end());
-  R.Chosen.Target = A.Target;
-  return R;
+  std::string Err;
+  if (!decodeRequest(**F, Session, Received, Err))
+    return failure("in-process frame: " + Err);
+  return Policy->decide(Session, Received.Request);
 }
 
 void InProcessProvider::closeImpl(const ModuleReport &Report) {
   if (!Open)
     return;
-  encodeReport(Builder, Report);
-  if (Expected<const fb::Frame *> F = verifiedFrame())
-    Policy->report(Session, *(*F)->message_as_ModuleReport());
+  if (!VerifyFrames) {
+    Policy->report(Session, Report);
+  } else {
+    encodeReport(Builder, Report);
+    if (Expected<const fb::Frame *> F = verifiedFrame())
+      if (Expected<ModuleReport> Decoded = decodeReport(**F))
+        Policy->report(Session, *Decoded);
+  }
   Policy->closed(Session);
   Open = false;
 }

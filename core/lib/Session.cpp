@@ -53,7 +53,7 @@ void DecisionProvider::close(const ModuleReport &Report) { closeImpl(Report); }
 
 Session::Session(std::unique_ptr<Host> TheHost,
                  std::unique_ptr<DecisionProvider> Provider,
-                 SessionOptions Options, std::vector<DecisionKind> Offered)
+                 SessionOptions Options, std::vector<FeatureSchema> Offered)
     : H(std::move(TheHost)), Provider(std::move(Provider)), Options(Options),
       Offered(std::move(Offered)) {
   ModuleName = H->describeUnit().ModuleName;
@@ -67,7 +67,11 @@ void Session::ensureOpen() {
     return;
   Opened = true;
   ModuleInfo Info = H->describeUnit();
-  Info.Offered = Offered;
+  for (const FeatureSchema &K : Offered) {
+    Info.Offered.push_back(K.Kind);
+    if (!K.Names.empty())
+      Info.Features.push_back(K);
+  }
   Info.ActionSpace = Options.ActionSpace;
   Expected<std::vector<Subscription>> Subs = Provider->open(Info);
   if (!Subs)
@@ -153,6 +157,22 @@ Advice Session::decideLocally(DecisionKind Kind, Choice Default,
                 Where, {});
 }
 
+std::string Session::checkFeatures(const DecisionRequest &Request) const {
+  // Requests carry values only, in the order the Hello named them: values
+  // in any other order would reach the agent under the wrong names.
+  if (Request.FeatureValues.empty())
+    return "";
+  for (const FeatureSchema &K : Offered)
+    if (K.Kind == Request.Kind) {
+      if (Request.FeatureValues.size() == K.Names.size() &&
+          Request.FeatureNames.data() == K.Names.data())
+        return "";
+      break;
+    }
+  return "internal error: a '" + std::string(kindName(Request.Kind)) +
+         "' request's features are not those its kind announced";
+}
+
 Advice Session::decide(const DecisionRequest &Request, SiteHandle Where) {
   assert(checkLegal(Request.Default, Request.Legal).empty() &&
          "the compiler's own default must be a legal answer");
@@ -160,6 +180,10 @@ Advice Session::decide(const DecisionRequest &Request, SiteHandle Where) {
   if (Failed)
     return decideLocally(Request.Kind, Request.Default, Where);
 
+  if (std::string Msg = checkFeatures(Request); !Msg.empty()) {
+    fail(Msg);
+    return decideLocally(Request.Kind, Request.Default, Where);
+  }
   Expected<Reply> R = Provider->decide(Request);
   if (!R) {
     fail(R.error());

@@ -32,10 +32,17 @@ SocketProvider::openImpl(const ModuleInfo &Info) {
     Chan.close();
     return failure("no handshake reply: " + Err);
   }
-  Expected<std::vector<Subscription>> Subs = decodeHelloReply(*F);
-  if (!Subs)
+  Expected<HelloReply> R = decodeHelloReply(*F);
+  if (!R) {
     Chan.close();
-  return Subs;
+    return R.takeFailure();
+  }
+  if (!R->Accept) {
+    Chan.close();
+    return failure("agent refused the session: " +
+                   (R->Reason.empty() ? std::string("no reason") : R->Reason));
+  }
+  return std::move(R->Subscriptions);
 }
 
 Expected<Reply> SocketProvider::decideImpl(const DecisionRequest &Request) {

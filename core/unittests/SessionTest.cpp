@@ -59,6 +59,8 @@ struct Script {
   std::vector<Subscription> Subs;
   std::deque<Expected<Reply>> Replies;
   unsigned Opened = 0, Asked = 0, Closed = 0;
+  std::vector<DecisionKind> Offered;
+  std::vector<std::pair<DecisionKind, std::vector<std::string>>> Features;
   std::vector<ModuleReport> Reports;
 };
 
@@ -70,6 +72,10 @@ protected:
   Expected<std::vector<Subscription>>
   openImpl(const ModuleInfo &Info) override {
     ++S.Opened;
+    S.Offered = Info.Offered;
+    for (const FeatureSchema &F : Info.Features)
+      S.Features.emplace_back(
+          F.Kind, std::vector<std::string>(F.Names.begin(), F.Names.end()));
     if (S.OpenFailure)
       return failure(*S.OpenFailure);
     return S.Subs;
@@ -92,6 +98,7 @@ private:
 };
 
 const OptionSpec GateAnswers[] = {{"run", {}}, {"skip", {}}};
+const std::string_view GateFeatures[] = {"unit_inst_count", "occurrence"};
 const OptionSpec UnrollAnswers[] = {
     {"auto", {}}, {"partial", {{"count", 2, 8, false}}}};
 
@@ -122,8 +129,8 @@ struct SessionFixture : ::testing::Test {
     return std::make_unique<Session>(
         std::make_unique<FakeHost>(L), std::make_unique<ScriptedProvider>(S),
         SessionOptions{P, {}},
-        std::vector<DecisionKind>{DecisionKind::PassGate,
-                                  DecisionKind::LoopUnroll});
+        std::vector<FeatureSchema>{{DecisionKind::PassGate, GateFeatures},
+                                   {DecisionKind::LoopUnroll, {}}});
   }
 };
 
@@ -162,6 +169,41 @@ TEST_F(SessionFixture, OpensOnFirstQuestionAndReportsOnFinish) {
   EXPECT_EQ(L.Remarks[0], "+AgentDecision: agent chose 'skip' instead of "
                           "'run' for pass-gate of SROAPass on f");
   EXPECT_TRUE(L.Warnings.empty());
+}
+
+TEST_F(SessionFixture, TheHelloNamesEachKindsFeaturesOnce) {
+  auto Ses = makeSession();
+  ASSERT_TRUE(Ses->wants(DecisionKind::PassGate, "SROAPass", "f"));
+  EXPECT_EQ(S.Offered, (std::vector<DecisionKind>{DecisionKind::PassGate,
+                                                   DecisionKind::LoopUnroll}));
+  // A kind without features has no schema.
+  ASSERT_EQ(S.Features.size(), 1u);
+  EXPECT_EQ(S.Features[0].first, DecisionKind::PassGate);
+  EXPECT_EQ(S.Features[0].second,
+            (std::vector<std::string>{"unit_inst_count", "occurrence"}));
+
+  // Values in the announced order go to the agent.
+  const double Values[] = {12, 0};
+  DecisionRequest R = gateRequest();
+  R.FeatureNames = GateFeatures;
+  R.FeatureValues = Values;
+  S.Replies.push_back(Reply());
+  Ses->decide(R, &Site).recordApplied("x");
+  EXPECT_EQ(S.Asked, 1u);
+  EXPECT_TRUE(L.Warnings.empty());
+
+  // Values under other names would be read as the announced ones: the
+  // session stops asking rather than send them.
+  const std::string_view Other[] = {"occurrence", "unit_inst_count"};
+  R.FeatureNames = Other;
+  Advice A = Ses->decide(R, &Site);
+  A.recordApplied("y");
+  EXPECT_EQ(A.source(), DecisionSource::Fallback);
+  EXPECT_EQ(S.Asked, 1u);
+  ASSERT_EQ(L.Warnings.size(), 1u);
+  EXPECT_NE(L.Warnings[0].find("features are not those its kind announced"),
+            std::string::npos)
+      << L.Warnings[0];
 }
 
 TEST_F(SessionFixture, NoQuestionNoHandshakeNoReport) {
@@ -287,7 +329,8 @@ TEST_F(SessionFixture, ManagerFinishesTheUnitBeforeTheNext) {
   int UnitA = 0, UnitB = 0;
   SessionManager M(
       [this] { return std::make_unique<ScriptedProvider>(S); },
-      SessionOptions(), {DecisionKind::PassGate});
+      SessionOptions(),
+      std::vector<FeatureSchema>{{DecisionKind::PassGate, GateFeatures}});
   auto MakeHost = [this] { return std::make_unique<FakeHost>(L); };
   Session &A = M.sessionFor(&UnitA, MakeHost);
   EXPECT_EQ(&M.sessionFor(&UnitA, MakeHost), &A);

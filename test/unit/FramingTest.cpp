@@ -62,27 +62,37 @@ RequestDesc richRequest(uint64_t Id) {
   return R;
 }
 
+/// Decodes \p F as an agent of a session whose Hello named the loop-unroll
+/// features of richRequest().
 void expectRichRequest(const fb::Frame *F, uint64_t Id) {
   ASSERT_NE(F, nullptr);
   ASSERT_EQ(F->message_type(), fb::Message::DecisionRequest);
-  const fb::DecisionRequest *R = F->message_as_DecisionRequest();
-  EXPECT_EQ(R->id(), Id);
-  EXPECT_EQ(R->kind(), fb::DecisionKind::LoopUnroll);
-  ASSERT_NE(R->context(), nullptr);
-  EXPECT_EQ(R->context()->function()->str(), "loop_fn");
-  EXPECT_EQ(R->context()->pass()->str(), "LoopUnrollPass");
-  EXPECT_EQ(R->context()->unit_kind(), fb::UnitKind::Loop);
-  EXPECT_EQ(R->context()->site_id(), 0xfeedfacecafeu);
-  EXPECT_EQ(R->context()->index(), 7u);
-  EXPECT_DOUBLE_EQ(feature(*R, "size"), 42.5);
-  EXPECT_DOUBLE_EQ(feature(*R, "absent", -1), -1);
-  ASSERT_NE(R->legal(), nullptr);
-  ASSERT_EQ(R->legal()->size(), 3u);
-  const fb::ParamSpec *P = R->legal()->Get(2)->params()->Get(0);
-  EXPECT_EQ(P->name()->str(), "count");
-  EXPECT_EQ(P->min(), 2);
-  EXPECT_EQ(P->max(), 64);
-  EXPECT_TRUE(P->power_of_two());
+  // Version 2 sends values only.
+  EXPECT_EQ(F->message_as_DecisionRequest()->feature_names(), nullptr);
+  SessionInfo Session;
+  Session.setFeatureNames(fb::DecisionKind::LoopUnroll, {"trip_count", "size"});
+  ReceivedRequest Got;
+  std::string Err;
+  ASSERT_TRUE(decodeRequest(*F, Session, Got, Err)) << Err;
+  const DecisionRequest &R = Got.Request;
+  EXPECT_EQ(Got.Id, Id);
+  EXPECT_EQ(R.Kind, fb::DecisionKind::LoopUnroll);
+  EXPECT_EQ(R.Context.Function, "loop_fn");
+  EXPECT_EQ(R.Context.Pass, "LoopUnrollPass");
+  EXPECT_EQ(R.Context.Unit, fb::UnitKind::Loop);
+  EXPECT_EQ(R.Context.SiteId, 0xfeedfacecafeu);
+  EXPECT_EQ(R.Context.Index, 7u);
+  EXPECT_DOUBLE_EQ(feature(R, "size"), 42.5);
+  EXPECT_DOUBLE_EQ(feature(R, "absent", -1), -1);
+  int Size = Session.featureIndex(fb::DecisionKind::LoopUnroll, "size");
+  ASSERT_EQ(Size, 1);
+  EXPECT_DOUBLE_EQ(R.FeatureValues[Size], 42.5);
+  ASSERT_EQ(R.Legal.size(), 3u);
+  const ParamSpec &P = R.Legal[2].Params[0];
+  EXPECT_EQ(P.Name, "count");
+  EXPECT_EQ(P.Min, 2);
+  EXPECT_EQ(P.Max, 64);
+  EXPECT_TRUE(P.PowerOfTwo);
 }
 
 TEST(Framing, AppendFrameWritesLittleEndianLength) {

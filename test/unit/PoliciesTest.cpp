@@ -123,8 +123,8 @@ TEST(Policies, RandomIsReproducibleForSameSeed) {
     Answer C = Second->decide(S, Renumbered.get());
     ASSERT_FALSE(A.UseDefault);
     for (const Answer *Other : {&B, &Again, &C}) {
-      EXPECT_EQ(A.Option, Other->Option) << "site " << Site;
-      EXPECT_EQ(A.Params, Other->Params) << "site " << Site;
+      EXPECT_EQ(A.Chosen.Option, Other->Chosen.Option) << "site " << Site;
+      EXPECT_EQ(A.Chosen.Params, Other->Chosen.Params) << "site " << Site;
     }
   }
 }
@@ -144,7 +144,7 @@ TEST(Policies, RandomDiffersAcrossSeeds) {
     Request R(D);
     Answer A = One->decide(S, R.get());
     Answer B = Two->decide(S, R.get());
-    Differ += A.Option != B.Option || A.Params != B.Params;
+    Differ += A.Chosen.Option != B.Chosen.Option || A.Chosen.Params != B.Chosen.Params;
   }
   EXPECT_GT(Differ, Requests / 2);
 }
@@ -165,13 +165,13 @@ TEST(Policies, RandomRespectsParamRanges) {
     Request R(D);
     Answer A = P->decide(S, R.get());
     ASSERT_FALSE(A.UseDefault);
-    ASSERT_LT(A.Option, Options.size());
-    Chosen.insert(A.Option);
-    const OptionDesc &O = Options[A.Option];
-    ASSERT_EQ(A.Params.size(), O.Params.size()) << O.Name;
+    ASSERT_LT(A.Chosen.Option, Options.size());
+    Chosen.insert(A.Chosen.Option);
+    const OptionDesc &O = Options[A.Chosen.Option];
+    ASSERT_EQ(A.Chosen.Params.size(), O.Params.size()) << O.Name;
     for (size_t I = 0; I < O.Params.size(); ++I) {
       const ParamDesc &Spec = O.Params[I];
-      int64_t V = A.Params[I];
+      int64_t V = A.Chosen.Params[I];
       if (Spec.Max < Spec.Min) {
         EXPECT_EQ(V, Spec.Min) << Spec.Name;
         continue;
@@ -182,11 +182,11 @@ TEST(Policies, RandomRespectsParamRanges) {
         EXPECT_TRUE(isPowerOfTwo(V)) << Spec.Name << " = " << V;
     }
     if (O.Name == "partial")
-      Counts.insert(A.Params[0]);
+      Counts.insert(A.Chosen.Params[0]);
     if (O.Name == "pow")
-      Factors.insert(A.Params[0]);
+      Factors.insert(A.Chosen.Params[0]);
     if (O.Name == "signed-pow")
-      Signed.insert(A.Params[0]);
+      Signed.insert(A.Chosen.Params[0]);
   }
   EXPECT_EQ(Chosen.size(), Options.size()) << "some option is never chosen";
   EXPECT_EQ(Counts, (std::set<int64_t>{2, 3, 4, 5, 6, 7, 8, 9}));
@@ -207,9 +207,9 @@ TEST(Policies, RandomPicksFromActionSpaceWithoutLegalList) {
     Request R(D);
     Answer A = P->decide(S, R.get());
     ASSERT_FALSE(A.UseDefault);
-    ASSERT_LT(A.Option, S.ActionSpace.size());
-    EXPECT_TRUE(A.Params.empty());
-    Chosen.insert(A.Option);
+    ASSERT_LT(A.Chosen.Option, S.ActionSpace.size());
+    EXPECT_TRUE(A.Chosen.Params.empty());
+    Chosen.insert(A.Chosen.Option);
   }
   EXPECT_EQ(Chosen.size(), 3u);
 
@@ -236,7 +236,7 @@ TEST(Policies, RandomPicksFromActionSpaceWithoutLegalList) {
     D.Site = Site;
     Request R(D);
     Answer A = P->decide(S, R.get());
-    Ok &= !A.UseDefault && A.Params.size() == 2 && isPowerOfTwo(A.Params[1]);
+    Ok &= !A.UseDefault && A.Chosen.Params.size() == 2 && isPowerOfTwo(A.Chosen.Params[1]);
   }
   std::_Exit(Ok ? 0 : 1);
 }
@@ -273,10 +273,10 @@ TEST(Script, FirstMatchingRuleWins) {
   // Rules 1 and 2 both match; the first decides.
   Answer A = decideAt(*P, "AlwaysInlinerPass", "foo");
   ASSERT_FALSE(A.UseDefault);
-  EXPECT_EQ(A.Option, 0u);
+  EXPECT_EQ(A.Chosen.Option, 0u);
   A = decideAt(*P, "InlinerPass", "foo");
   ASSERT_FALSE(A.UseDefault);
-  EXPECT_EQ(A.Option, 1u);
+  EXPECT_EQ(A.Chosen.Option, 1u);
   // A "default" rule stops the search even though rule 4 would match.
   A = decideAt(*P, "InlinerPass", "bar_cold");
   EXPECT_TRUE(A.UseDefault);
@@ -318,7 +318,7 @@ TEST(Script, MatchesOtherContextFields) {
     Request R(D);
     Answer A = P->decide(session(), R.get());
     ASSERT_FALSE(A.UseDefault);
-    EXPECT_EQ(A.Option, 0u);
+    EXPECT_EQ(A.Chosen.Option, 0u);
   }
   for (int Change = 0; Change < 4; ++Change) {
     RequestDesc Other = D;
@@ -349,9 +349,9 @@ TEST(Script, OptionWithParamsTargetAndObservations) {
   Request R(Unroll);
   Answer A = P->decide(session(), R.get());
   ASSERT_FALSE(A.UseDefault);
-  EXPECT_EQ(A.Option, 2u);
-  EXPECT_EQ(A.Params, std::vector<int64_t>{4});
-  EXPECT_EQ(A.Target, "");
+  EXPECT_EQ(A.Chosen.Option, 2u);
+  EXPECT_EQ(A.Chosen.Params, std::vector<int64_t>{4});
+  EXPECT_EQ(A.Chosen.Target, "");
   EXPECT_EQ(A.Observations,
             static_cast<uint32_t>(fb::ObservationMask::InstCount |
                                   fb::ObservationMask::IrHash));
@@ -364,9 +364,9 @@ TEST(Script, OptionWithParamsTargetAndObservations) {
   Request PR(Pipe);
   A = P->decide(S, PR.get());
   ASSERT_FALSE(A.UseDefault);
-  EXPECT_EQ(A.Option, 1u);
-  EXPECT_EQ(A.Params, (std::vector<int64_t>{1, 2}));
-  EXPECT_EQ(A.Target, "main");
+  EXPECT_EQ(A.Chosen.Option, 1u);
+  EXPECT_EQ(A.Chosen.Params, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(A.Chosen.Target, "main");
 }
 
 TEST(Script, UncheckedUnknownOptionNameGoesOutOfRange) {
@@ -383,7 +383,7 @@ TEST(Script, UncheckedUnknownOptionNameGoesOutOfRange) {
   Request R(Licm);
   Answer A = P->decide(session(), R.get());
   ASSERT_FALSE(A.UseDefault);
-  EXPECT_EQ(A.Option, 0xffffffffu);
+  EXPECT_EQ(A.Chosen.Option, 0xffffffffu);
 }
 
 TEST(Script, UnknownKindIsAnErrorWithFileAndLine) {
@@ -432,7 +432,7 @@ TEST(Script, OptionMissingFromTheRequestGoesOutOfRange) {
   Request R(D);
   Answer A = P->decide(session(), R.get());
   ASSERT_FALSE(A.UseDefault);
-  EXPECT_EQ(A.Option, 0xffffffffu);
+  EXPECT_EQ(A.Chosen.Option, 0xffffffffu);
 }
 
 TEST(Script, UnknownOptionIsAnErrorWithFileAndLine) {

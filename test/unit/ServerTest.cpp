@@ -40,19 +40,20 @@ public:
     return A;
   }
 
-  Answer decide(const SessionInfo &, const fb::DecisionRequest &R) override {
+  Answer decide(const SessionInfo &, const DecisionRequest &R) override {
     ++Decisions;
     if (Delay.count())
       std::this_thread::sleep_for(Delay);
-    if (R.kind() == fb::DecisionKind::PassGate)
+    if (R.Kind == fb::DecisionKind::PassGate)
       return Answer::useDefault();
-    Answer A = Answer::choose(1, {static_cast<int64_t>(R.id()) * 10});
-    A.Target = "callee";
+    Answer A =
+        Answer::choose(1, {static_cast<int64_t>(R.Context.SiteId) * 10});
+    A.Chosen.Target = "callee";
     A.Observations = static_cast<uint32_t>(fb::ObservationMask::InstCount);
     return A;
   }
 
-  void report(const SessionInfo &, const fb::ModuleReport &) override {
+  void report(const SessionInfo &, const ModuleReport &) override {
     ++Reports;
   }
 
@@ -100,6 +101,7 @@ ServerOptions optionsIn(const TempDir &Dir, LogLines *Log = nullptr) {
 RequestDesc inlineRequest(uint64_t Id) {
   RequestDesc R;
   R.Id = Id;
+  R.Site = Id; // The agent answers with it: it does not see the id.
   R.Legal = {{"no", {}}, {"yes", {}}};
   return R;
 }
@@ -166,7 +168,8 @@ TEST(Server, WrongProtocolVersionIsRefusedWithReason) {
                           std::to_string(ProtocolVersion + 1)),
             std::string::npos)
       << H.Reason;
-  EXPECT_NE(H.Reason.find("version " + std::to_string(ProtocolVersion)),
+  EXPECT_NE(H.Reason.find("versions " + std::to_string(OldestProtocolVersion) +
+                          " to " + std::to_string(ProtocolVersion)),
             std::string::npos)
       << H.Reason;
   EXPECT_TRUE(H.Subscriptions.empty());
@@ -182,7 +185,8 @@ TEST(Server, DecisionAnsweredWithIdAndAgentChoice) {
   RecordingAgent A;
   ServerOptions O = optionsIn(Dir);
   std::atomic<int> Logged{0};
-  O.OnDecision = [&Logged](const SessionInfo &, const fb::DecisionRequest &,
+  O.OnDecision = [&Logged](const SessionInfo &, uint64_t,
+                           const DecisionRequest &,
                            const Answer &) { ++Logged; };
   ServerThread S(A, std::move(O));
   ASSERT_TRUE(S.start());
@@ -194,7 +198,6 @@ TEST(Server, DecisionAnsweredWithIdAndAgentChoice) {
   ASSERT_TRUE(R.Err.empty()) << R.Err;
   EXPECT_EQ(R.Id, 41u);
   EXPECT_FALSE(R.UseDefault);
-  ASSERT_TRUE(R.HasChoice);
   EXPECT_EQ(R.Option, 1u);
   EXPECT_EQ(R.Params, std::vector<int64_t>{410});
   EXPECT_EQ(R.Target, "callee");
@@ -208,7 +211,7 @@ TEST(Server, DecisionAnsweredWithIdAndAgentChoice) {
   ASSERT_TRUE(R.Err.empty()) << R.Err;
   EXPECT_EQ(R.Id, 42u);
   EXPECT_TRUE(R.UseDefault);
-  EXPECT_FALSE(R.HasChoice);
+
 
   // Requests sent back to back are answered in order.
   std::string Err;

@@ -53,62 +53,75 @@ std::string TempDir::write(const std::string &Name,
   return P;
 }
 
-static std::vector<uint8_t> finish(flatbuffers::FlatBufferBuilder &B,
-                                   fb::Message Type,
-                                   flatbuffers::Offset<void> Msg) {
-  B.Finish(fb::CreateFrame(B, Type, Msg), fb::FrameIdentifier());
+static std::vector<uint8_t> built(const flatbuffers::FlatBufferBuilder &B) {
   return std::vector<uint8_t>(B.GetBufferPointer(),
                               B.GetBufferPointer() + B.GetSize());
 }
 
 std::vector<uint8_t> buildHello(const HelloDesc &H) {
-  flatbuffers::FlatBufferBuilder B;
-  std::vector<flatbuffers::Offset<fb::OptionSpec>> Actions;
+  std::vector<OptionSpec> Actions;
   for (const std::string &Name : H.ActionSpace)
-    Actions.push_back(fb::CreateOptionSpecDirect(B, Name.c_str()));
-  auto Hello = fb::CreateHello(
-      B, H.Version, B.CreateString("unit-test"), B.CreateString("0"),
-      B.CreateString(H.Module), B.CreateString(H.Module + ".src"),
-      B.CreateString("x86_64-unknown-linux-gnu"), ::getpid(),
-      B.CreateVector(H.Offered), B.CreateVector(Actions));
-  return finish(B, fb::Message::Hello, Hello.Union());
+    Actions.push_back({Name, {}, false});
+  std::vector<std::vector<std::string_view>> Names;
+  ModuleInfo Info;
+  Info.Compiler = "unit-test";
+  Info.CompilerVersion = "0";
+  Info.ModuleName = H.Module;
+  Info.SourceFile = H.Module + ".src";
+  Info.TargetTriple = "x86_64-unknown-linux-gnu";
+  Info.Pid = ::getpid();
+  Info.Offered = H.Offered;
+  Info.ActionSpace = Actions;
+  for (const auto &[Kind, KindNames] : H.Features)
+    Names.emplace_back(KindNames.begin(), KindNames.end());
+  for (size_t I = 0; I < H.Features.size(); ++I)
+    Info.Features.push_back({H.Features[I].first, Names[I]});
+  flatbuffers::FlatBufferBuilder B;
+  encodeHello(B, Info, H.Version);
+  return built(B);
 }
 
 std::vector<uint8_t> buildRequest(const RequestDesc &R) {
-  flatbuffers::FlatBufferBuilder B;
-  flatbuffers::Offset<fb::Context> Ctx;
-  if (R.HasContext)
-    Ctx = fb::CreateContextDirect(B, R.Module.c_str(), R.Function.c_str(),
-                                  R.Pass.c_str(), R.PassArg.c_str(), R.Unit,
-                                  R.UnitName.c_str(), R.Site, R.Index);
-  std::vector<flatbuffers::Offset<fb::OptionSpec>> Legal;
+  std::vector<OptionSpec> Legal;
   for (const OptionDesc &O : R.Legal) {
-    std::vector<flatbuffers::Offset<fb::ParamSpec>> Params;
+    OptionSpec &Spec = Legal.emplace_back();
+    Spec.Name = O.Name;
     for (const ParamDesc &P : O.Params)
-      Params.push_back(fb::CreateParamSpecDirect(B, P.Name.c_str(), P.Min,
-                                                 P.Max, P.PowerOfTwo));
-    Legal.push_back(fb::CreateOptionSpecDirect(B, O.Name.c_str(), &Params));
+      Spec.Params.push_back({P.Name, P.Min, P.Max, P.PowerOfTwo});
   }
-  auto Names = B.CreateVectorOfStrings(R.FeatureNames);
-  auto Values = B.CreateVector(R.FeatureValues);
-  auto Default = fb::CreateChoice(B, 0);
-  auto Req = fb::CreateDecisionRequest(B, R.Id, R.Kind, Ctx, Names, Values,
-                                       Default, B.CreateVector(Legal));
-  return finish(B, fb::Message::DecisionRequest, Req.Union());
+  std::vector<std::string_view> Names(R.FeatureNames.begin(),
+                                      R.FeatureNames.end());
+  DecisionRequest Q;
+  Q.Kind = R.Kind;
+  if (R.HasContext)
+    Q.Context = {R.Module, R.Function, R.Pass,  R.PassArg,
+                 R.Unit,   R.UnitName, R.Site, R.Index};
+  Q.FeatureNames = Names;
+  Q.FeatureValues = R.FeatureValues;
+  Q.Legal = Legal;
+  flatbuffers::FlatBufferBuilder B;
+  encodeRequest(B, Q, R.Id, R.Version);
+  return built(B);
 }
 
 std::vector<uint8_t> buildReport(const std::string &Module) {
+  ModuleReport Report;
+  Report.ModuleName = Module;
+  Report.InstCountBefore = 10;
+  Report.InstCountAfter = 9;
   flatbuffers::FlatBufferBuilder B;
-  auto Report = fb::CreateModuleReportDirect(B, Module.c_str(), 10, 9);
-  return finish(B, fb::Message::ModuleReport, Report.Union());
+  encodeReport(B, Report);
+  return built(B);
 }
 
 Request::Request(const RequestDesc &R) : Bytes(buildRequest(R)) {
+  Session.Version = R.Version;
+  Session.setFeatureNames(R.Kind, R.FeatureNames);
   std::string Err;
   const fb::Frame *F = verifyFrame(Bytes.data(), Bytes.size(), Err);
   EXPECT_NE(F, nullptr) << Err;
   if (F)
-    Msg = F->message_as_DecisionRequest();
+    EXPECT_TRUE(decodeRequest(*F, Session, Received, Err)) << Err;
 }
 
 static sockaddr_un unixAddress(const std::string &Path) {
@@ -168,27 +181,12 @@ HelloResult sayHello(Channel &C, const HelloDesc &H) {
   const fb::Frame *F = C.receive(after(5000ms), Out.Err);
   if (!F)
     return Out;
-  const fb::HelloReply *R = F->message_as_HelloReply();
+  Expected<HelloReply> R = decodeHelloReply(*F);
   if (!R) {
-    Out.Err = std::string("expected a HelloReply, got ") +
-              fb::EnumNameMessage(F->message_type());
+    Out.Err = R.error();
     return Out;
   }
-  Out.Accept = R->accept();
-  Out.Reason = R->reason() ? R->reason()->str() : "";
-  if (R->subscriptions())
-    for (const fb::Subscription *S : *R->subscriptions()) {
-      SubscriptionSpec Spec;
-      Spec.Kind = S->kind();
-      if (S->passes())
-        for (const flatbuffers::String *P : *S->passes())
-          Spec.Passes.push_back(P->str());
-      if (S->functions())
-        for (const flatbuffers::String *Fn : *S->functions())
-          Spec.Functions.push_back(Fn->str());
-      Spec.Observations = S->observations();
-      Out.Subscriptions.push_back(Spec);
-    }
+  static_cast<HelloReply &>(Out) = std::move(*R);
   return Out;
 }
 
@@ -200,23 +198,17 @@ ReplyResult ask(Channel &C, const RequestDesc &R) {
   const fb::Frame *F = C.receive(after(5000ms), Out.Err);
   if (!F)
     return Out;
-  const fb::DecisionReply *Reply = F->message_as_DecisionReply();
-  if (!Reply) {
-    Out.Err = std::string("expected a DecisionReply, got ") +
-              fb::EnumNameMessage(F->message_type());
+  Expected<Reply> Got = decodeReply(*F, R.Id);
+  if (!Got) {
+    Out.Err = Got.error();
     return Out;
   }
-  Out.Id = Reply->id();
-  Out.UseDefault = Reply->use_default();
-  Out.Observations = Reply->observations();
-  if (const fb::Choice *Ch = Reply->choice()) {
-    Out.HasChoice = true;
-    Out.Option = Ch->option();
-    if (Ch->params())
-      Out.Params.assign(Ch->params()->begin(), Ch->params()->end());
-    if (Ch->target())
-      Out.Target = Ch->target()->str();
-  }
+  Out.Id = R.Id;
+  Out.UseDefault = Got->UseDefault;
+  Out.Observations = Got->Observations;
+  Out.Option = Got->Chosen.Option;
+  Out.Params = Got->Chosen.Params;
+  Out.Target = Got->Chosen.Target;
   return Out;
 }
 

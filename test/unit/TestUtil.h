@@ -7,6 +7,7 @@
 #define SWITCHYARD_TEST_UNIT_TESTUTIL_H
 
 #include "Channel.h"
+#include "Codec.h"
 #include "Framing.h"
 #include "switchyard/Agent.h"
 #include "switchyard/Server.h"
@@ -49,6 +50,9 @@ private:
   std::string Path;
 };
 
+// What a test's messages hold, owned: the codec's messages (Messages.h) only
+// point to their strings. Each is encoded by the codec, as the plugin does.
+
 struct ParamDesc {
   std::string Name;
   int64_t Min = 0;
@@ -67,6 +71,8 @@ struct HelloDesc {
   std::vector<fb::DecisionKind> Offered = {fb::DecisionKind::PassGate,
                                            fb::DecisionKind::Inline};
   std::vector<std::string> ActionSpace;
+  /// Feature names per kind, as the Hello of version 2 announces them.
+  std::vector<std::pair<fb::DecisionKind, std::vector<std::string>>> Features;
 };
 
 struct RequestDesc {
@@ -84,6 +90,8 @@ struct RequestDesc {
   std::vector<std::string> FeatureNames;
   std::vector<double> FeatureValues;
   std::vector<OptionDesc> Legal;
+  /// Version 1 sends the feature names with the request.
+  uint32_t Version = ProtocolVersion;
 };
 
 /// Finished flatbuffers, without the length prefix.
@@ -92,14 +100,17 @@ std::vector<uint8_t> buildRequest(const RequestDesc &R);
 std::vector<uint8_t> buildReport(const std::string &Module);
 
 /// Holds a built request and reads it back the way the server does.
+/// A request as an agent receives it: encoded, verified and decoded, with
+/// its kind's feature names announced in a session of its own.
 class Request {
 public:
   explicit Request(const RequestDesc &R);
-  const fb::DecisionRequest &get() const { return *Msg; }
+  const DecisionRequest &get() const { return Received.Request; }
 
 private:
   std::vector<uint8_t> Bytes;
-  const fb::DecisionRequest *Msg = nullptr;
+  SessionInfo Session;
+  ReceivedRequest Received;
 };
 
 /// A Unix socket address for \p Path.
@@ -111,18 +122,14 @@ void makeStaleSocket(const std::string &Path);
 /// Writes all of \p Data to \p Fd.
 bool writeAll(int Fd, const void *Data, size_t Size);
 
-struct HelloResult {
+struct HelloResult : HelloReply {
   std::string Err; ///< Set when no HelloReply came back.
-  bool Accept = false;
-  std::string Reason;
-  std::vector<SubscriptionSpec> Subscriptions;
 };
 
 struct ReplyResult {
-  std::string Err; ///< Set when no DecisionReply came back.
+  std::string Err; ///< Set when no reply to the request came back.
   uint64_t Id = 0;
   bool UseDefault = true;
-  bool HasChoice = false;
   uint32_t Option = 0;
   std::vector<int64_t> Params;
   std::string Target;

@@ -3,14 +3,15 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // An agent answers the decisions a compiler offers. It needs no LLVM: the
-// requests are Switchyard flatbuffers, read in place.
+// requests are Switchyard's messages (Messages.h), decoded from the socket by
+// the server or handed over directly by an in-process provider.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef SWITCHYARD_AGENT_H
 #define SWITCHYARD_AGENT_H
 
-#include "switchyard_generated.h"
+#include "Messages.h"
 
 #include <cstdint>
 #include <memory>
@@ -20,55 +21,15 @@
 
 namespace switchyard {
 
-/// One compiler connection, as its handshake described it.
-struct SessionInfo {
-  uint64_t Id = 0; ///< Unique per server, in connection order.
-  std::string Compiler;
-  std::string CompilerVersion;
-  std::string Module;
-  std::string SourceFile;
-  std::string TargetTriple;
-  int64_t Pid = 0;
-  std::vector<fb::DecisionKind> Offered;
-  /// Names of the PassPipeline actions, in index order.
-  std::vector<std::string> ActionSpace;
-};
+/// Which decisions of one kind the agent wants to see.
+using SubscriptionSpec = Subscription;
 
-/// Which decisions of one kind the agent wants to see. Empty filters match
-/// everything; an entry matches exactly, or by prefix if it ends in '*'.
-struct SubscriptionSpec {
-  fb::DecisionKind Kind = fb::DecisionKind::PassGate;
-  std::vector<std::string> Passes;
-  std::vector<std::string> Functions;
-  uint32_t Observations = 0; ///< fb::ObservationMask bits.
-  /// Ask for no features: the compiler then skips computing them, which
-  /// for some kinds (inline) costs more than the round trip itself.
-  bool NoFeatures = false;
-};
+/// The agent's answer to a Hello: accept (with subscriptions) or refuse.
+using HelloAnswer = HelloReply;
 
-struct HelloAnswer {
-  bool Accept = true;
-  std::string Reason;
-  std::vector<SubscriptionSpec> Subscriptions;
-};
-
-/// The agent's answer to one decision request.
-struct Answer {
-  bool UseDefault = true;
-  uint32_t Option = 0;
-  std::vector<int64_t> Params;
-  std::string Target;
-  uint32_t Observations = 0; ///< fb::ObservationMask for the next request.
-
-  static Answer useDefault() { return Answer(); }
-  static Answer choose(uint32_t Option, std::vector<int64_t> Params = {}) {
-    Answer A;
-    A.UseDefault = false;
-    A.Option = Option;
-    A.Params = std::move(Params);
-    return A;
-  }
-};
+/// The agent's answer to one decision request: Answer::useDefault(), or
+/// Answer::choose(Option, Params).
+using Answer = Reply;
 
 class Agent {
 public:
@@ -78,40 +39,41 @@ public:
   /// kind the compiler offers.
   virtual HelloAnswer hello(const SessionInfo &Session);
 
-  /// Answers one decision. Called on the server's loop thread: keep it quick.
+  /// Answers one decision. Called on the server's loop thread: keep it
+  /// quick. The request's views live until this returns.
   virtual Answer decide(const SessionInfo &Session,
-                        const fb::DecisionRequest &Request) = 0;
+                        const DecisionRequest &Request) = 0;
 
   /// The compiler's end-of-module report.
-  virtual void report(const SessionInfo &Session,
-                      const fb::ModuleReport &Report);
+  virtual void report(const SessionInfo &Session, const ModuleReport &Report);
 
   /// The connection is gone (after a report, or because the compiler died).
   virtual void closed(const SessionInfo &Session);
 };
 
-/// What a handshake says about its compiler and module (Id and Pid are
-/// left for the transport to fill in).
-SessionInfo describeSession(const fb::Hello &Hello);
+/// What an in-process agent is told of a session: the compiler's Hello,
+/// without a socket in between.
+SessionInfo describeSession(const ModuleInfo &Info);
 
 /// The name of legal option \p Index of \p Request; pipeline requests name
 /// their options in the session's action space.
 std::string_view optionName(const SessionInfo &Session,
-                            const fb::DecisionRequest &Request,
-                            uint32_t Index);
+                            const DecisionRequest &Request, uint32_t Index);
 
 /// The index of the legal option named \p Name, or -1.
-int64_t findOption(const SessionInfo &Session,
-                   const fb::DecisionRequest &Request, std::string_view Name);
+int64_t findOption(const SessionInfo &Session, const DecisionRequest &Request,
+                   std::string_view Name);
 
-/// The value of the feature named \p Name, or \p Missing.
-double feature(const fb::DecisionRequest &Request, std::string_view Name,
+/// The value of the feature named \p Name, or \p Missing: a scan of the
+/// kind's names. An agent that reads a feature in every request looks its
+/// position up once, with SessionInfo::featureIndex(), and then reads
+/// Request.FeatureValues[Index].
+double feature(const DecisionRequest &Request, std::string_view Name,
                double Missing = 0);
 
 /// Renders a choice the way logs and scripts write it: "skip", "partial 4".
 std::string formatChoice(const SessionInfo &Session,
-                         const fb::DecisionRequest &Request,
-                         const fb::Choice *Choice);
+                         const DecisionRequest &Request, const Choice &C);
 
 /// Builds one of the built-in policies: "default", "random", or
 /// "script:FILE". Returns null with \p Err set on a bad spec.

@@ -36,13 +36,13 @@ struct ServerOptions {
   /// Receives one line per notable event (refused or broken client).
   std::function<void(const std::string &)> Log;
   /// Receives every answered decision, for --log.
-  std::function<void(const SessionInfo &, const fb::DecisionRequest &,
+  std::function<void(const SessionInfo &, uint64_t Id, const DecisionRequest &,
                      const Answer &)>
       OnDecision;
   /// Sees every accepted handshake, before the agent answers it.
-  std::function<void(const SessionInfo &, const fb::Hello &)> OnHello;
+  std::function<void(const SessionInfo &)> OnHello;
   /// Receives every end-of-module report.
-  std::function<void(const SessionInfo &, const fb::ModuleReport &)> OnReport;
+  std::function<void(const SessionInfo &, const ModuleReport &)> OnReport;
 };
 
 struct ServerStats {

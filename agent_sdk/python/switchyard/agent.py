@@ -29,6 +29,27 @@ class Session:
     pid: int                 # as the compiler reported it
     offered: Tuple[str, ...]           # decision kinds, e.g. ("pass-gate",)
     action_space: Tuple[Option, ...]   # pass-pipeline actions, by index
+    #: (kind, feature names) per kind, as the Hello named them (version 2).
+    feature_schemas: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+
+    def feature_names(self, kind):
+        """\\p kind's feature names, in the order of every request's
+        `feature_array`; () for a version-1 compiler, whose requests name
+        their features themselves."""
+        for k, names in self.feature_schemas:
+            if k == kind:
+                return names
+        return ()
+
+    def feature_index(self, kind, name):
+        """The position of \\p kind's feature \\p name in every request's
+        `feature_array`, or -1. Look it up once (in `hello`), then read
+        `request.feature_array[i]` per request: no dict, no string
+        compare."""
+        try:
+            return self.feature_names(kind).index(name)
+        except ValueError:
+            return -1
 
     @classmethod
     def from_hello(cls, id, peer_pid, hello):

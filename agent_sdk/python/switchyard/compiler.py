@@ -197,7 +197,7 @@ class Compile:
                 self.fail("bad frame from the compiler: %s" % e)
             if frame is not None:
                 try:
-                    return decode_frame(frame)
+                    return decode_frame(frame, self.hello)
                 except FrameError as e:
                     self.fail("bad message from the compiler: %s" % e)
             left = deadline - time.monotonic()

@@ -15,13 +15,17 @@ from .fb.Frame import Frame
 from .schema import Schema, VerifyError
 
 __all__ = [
-    "PROTOCOL_VERSION", "MAX_FRAME_SIZE", "FRAME_HEADER_SIZE",
+    "PROTOCOL_VERSION", "OLDEST_PROTOCOL_VERSION", "MAX_FRAME_SIZE", "FRAME_HEADER_SIZE",
     "FILE_IDENTIFIER", "FrameError", "FrameDecoder", "encode_frame",
     "verify_frame", "read_frame", "SCHEMA",
 ]
 
 #: switchyard::ProtocolVersion: bumped on a change an older peer cannot ignore.
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+
+#: The oldest version an agent still serves: a version-1 compiler names the
+#: features in every request instead of once in its Hello.
+OLDEST_PROTOCOL_VERSION = 1
 #: Hard limit on a frame's payload, checked before reading it.
 MAX_FRAME_SIZE = 64 << 20
 #: Bytes of the length prefix in front of every flatbuffer.

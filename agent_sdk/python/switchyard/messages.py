@@ -19,7 +19,8 @@ import numpy as np
 
 from .fb import (Choice as FbChoice, Context as FbContext,
                  DecisionReply as FbDecisionReply,
-                 DecisionRequest as FbDecisionRequest, Frame as FbFrame,
+                 DecisionRequest as FbDecisionRequest,
+                 FeatureSchema as FbFeatureSchema, Frame as FbFrame,
                  Hello as FbHello, HelloReply as FbHelloReply,
                  KindStats as FbKindStats, ModuleReport as FbModuleReport,
                  Observation as FbObservation, OptionSpec as FbOptionSpec,
@@ -363,15 +364,26 @@ class Hello:
     pid: int = 0
     offered: Tuple[str, ...] = ()          # decision kinds
     action_space: Tuple[Option, ...] = ()  # pass-pipeline actions, by index
+    #: Version 2: (kind, feature names) for each offered kind with features,
+    #: the order in which its requests send their values.
+    feature_schemas: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+
+    def feature_names(self, kind):
+        """\\p kind's feature names, in its requests' order; () if none."""
+        return dict(self.feature_schemas).get(kind, ())
 
     @classmethod
     def _read(cls, h):
+        schemas = []
+        for i in range(h.FeatureSchemasLength()):
+            fs = h.FeatureSchemas(i)
+            schemas.append((kind_name(fs.Kind()), _strings(fs, "Names")))
         return cls(h.ProtocolVersion(), _str(h.Compiler()),
                    _str(h.CompilerVersion()), _str(h.ModuleName()),
                    _str(h.SourceFile()), _str(h.TargetTriple()), h.Pid(),
                    tuple(kind_name(int(k)) for k in
                          _numbers(h, "OfferedKinds", np.uint16)),
-                   _tables(h, "ActionSpace", Option._read))
+                   _tables(h, "ActionSpace", Option._read), tuple(schemas))
 
     def _write(self, b):
         strings = [_make_string(b, s) for s in (
@@ -380,6 +392,14 @@ class Hello:
         kinds = _make_numbers(b, [kind_value(k) for k in self.offered],
                               np.uint16)
         space = _make_tables(b, [o._write(b) for o in self.action_space])
+        schemas = []
+        for kind, names in self.feature_schemas:
+            names_off = _make_strings(b, names)
+            FbFeatureSchema.FeatureSchemaStart(b)
+            FbFeatureSchema.FeatureSchemaAddKind(b, kind_value(kind))
+            FbFeatureSchema.FeatureSchemaAddNames(b, names_off)
+            schemas.append(FbFeatureSchema.FeatureSchemaEnd(b))
+        schemas = _make_tables(b, schemas)
         FbHello.HelloStart(b)
         FbHello.HelloAddProtocolVersion(b, self.protocol_version)
         for add, off in zip((FbHello.HelloAddCompiler,
@@ -391,6 +411,7 @@ class Hello:
         FbHello.HelloAddPid(b, self.pid)
         FbHello.HelloAddOfferedKinds(b, kinds)
         FbHello.HelloAddActionSpace(b, space)
+        FbHello.HelloAddFeatureSchemas(b, schemas)
         return FbHello.HelloEnd(b)
 
 
@@ -528,15 +549,20 @@ class Request:
         return text
 
     @classmethod
-    def _read(cls, r):
-        if r.FeatureNamesLength() != r.FeatureValuesLength():
-            raise FrameError("request %d has %d feature names for %d values"
-                             % (r.Id(), r.FeatureNamesLength(),
-                                r.FeatureValuesLength()))
+    def _read(cls, r, session=None):
+        kind = kind_name(r.Kind())
+        names = _strings(r, "FeatureNames")
+        values = r.FeatureValuesLength()
+        if not names and values and session is not None:
+            # Version 2: the Hello named them, once per session.
+            names = session.feature_names(kind)
+        if len(names) != values:
+            raise FrameError("request %d of '%s' has %d feature values for "
+                             "%d names" % (r.Id(), kind, values, len(names)))
         c = r.Context()
         unit = c.UnitKind() if c else 0
         return cls(
-            id=r.Id(), kind=kind_name(r.Kind()),
+            id=r.Id(), kind=kind,
             module=_str(c.ModuleName()) if c else "",
             function=_str(c.Function()) if c else "",
             pass_name=_str(c.Pass_()) if c else "",
@@ -544,7 +570,7 @@ class Request:
             unit_kind=UNIT_KINDS.get(unit, str(unit)),
             unit_name=_str(c.UnitName()) if c else "",
             site_id=c.SiteId() if c else 0, index=c.Index() if c else 0,
-            feature_names=_strings(r, "FeatureNames"),
+            feature_names=names,
             feature_array=_numbers(r, "FeatureValues", np.float64),
             default=Choice._read(r.DefaultChoice()),
             legal=_tables(r, "Legal", Option._read),
@@ -678,10 +704,12 @@ _MESSAGE_TYPES = {
 _UNION_TAGS = {cls: tag for tag, (cls, _) in _MESSAGE_TYPES.items()}
 
 
-def decode_frame(frame):
+def decode_frame(frame, session=None):
     """The message a verified `fb.Frame` carries, as one of this module's
     classes; None for a message type this SDK does not know. Raises
-    FrameError for a message that verifies but makes no sense."""
+    FrameError for a message that verifies but makes no sense. A request's
+    feature names come from \\p session's Hello (protocol version 2), or
+    from the request itself (version 1)."""
     entry = _MESSAGE_TYPES.get(frame.MessageType())
     if entry is None:
         return None
@@ -689,6 +717,8 @@ def decode_frame(frame):
     table = frame.Message()
     obj = fb_cls()
     obj.Init(table.Bytes, table.Pos)
+    if cls is Request:
+        return cls._read(obj, session)
     return cls._read(obj)
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Dict
 
 from .agent import Refuse, Session
-from .framing import MAX_FRAME_SIZE, PROTOCOL_VERSION, FrameDecoder, FrameError
+from .framing import (MAX_FRAME_SIZE, OLDEST_PROTOCOL_VERSION,
+                      PROTOCOL_VERSION, FrameDecoder, FrameError)
 from .messages import (Answer, Hello, HelloReply, Report, Request,
                        Subscription, decode_frame, frame_message)
 
@@ -358,7 +359,7 @@ class Server:
 
     def _handle(self, client, frame):
         try:
-            message = decode_frame(frame)
+            message = decode_frame(frame, client.session)
         except FrameError as e:
             return self._drop(client, "bad frame: %s" % e)
         if isinstance(message, Hello):
@@ -387,10 +388,12 @@ class Server:
     def _handle_hello(self, client, hello):
         client.deadline = None
         client.session = Session.from_hello(client.id, client.pid, hello)
-        if hello.protocol_version != PROTOCOL_VERSION:
+        if not (OLDEST_PROTOCOL_VERSION <= hello.protocol_version
+                <= PROTOCOL_VERSION):
             reply = HelloReply(False, "protocol version %d is not supported; "
-                               "this agent speaks version %d"
-                               % (hello.protocol_version, PROTOCOL_VERSION))
+                               "this agent speaks versions %d to %d"
+                               % (hello.protocol_version,
+                                  OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION))
         else:
             client.hello_called = True
             try:

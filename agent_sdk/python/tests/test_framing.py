@@ -171,7 +171,8 @@ def test_features_must_pair_names_with_values():
     # Shorten the float64 vector: it still verifies, but makes no sense.
     pos = bytes(payload).index(struct.pack("<Idd", 2, 1.0, 2.0))
     _set_u32(payload, pos, 1)
-    with pytest.raises(FrameError, match="2 feature names for 1 values"):
+    with pytest.raises(FrameError, match="request 1 of 'pass-gate' has 1 "
+                       "feature values for 2 names"):
         decode_frame(verify_frame(bytes(payload)))
 
 

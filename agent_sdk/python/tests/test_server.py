@@ -77,13 +77,13 @@ def test_version_mismatch_is_refused_with_a_reason(sock_path, fake_compiler):
     agent = SkipBar()
     with served(sock_path, agent) as (server, log):
         old = fake_compiler()
-        reply = old.hello(protocol_version=2)
+        reply = old.hello(protocol_version=3)
         assert not reply.accept
-        assert reply.reason == ("protocol version 2 is not supported; this "
-                                "agent speaks version 1")
+        assert reply.reason == ("protocol version 3 is not supported; this "
+                                "agent speaks versions 1 to 2")
         assert old.closed_by_peer()
         wait_for(lambda: len(log) == 1)
-        assert "handshake refused: protocol version 2" in log[0]
+        assert "handshake refused: protocol version 3" in log[0]
         # The next compiler is served as usual.
         assert fake_compiler().hello().accept
     assert agent.closed_sessions == [2], "hello() never ran for the refusal"

@@ -45,6 +45,10 @@ struct Config {
   /// widths that reorder strict floating-point reductions, which changes
   /// results (docs/hooks.md).
   bool AllowFPReorder = false;
+  /// SWITCHYARD_VERIFY_FRAMES=1: an in-process policy gets every message
+  /// through the codec and the flatbuffers Verifier, as over a socket,
+  /// instead of directly.
+  bool VerifyFrames = false;
 
   /// Whether \p Kind is offered: implemented by the host and not left out
   /// by SWITCHYARD_HOOKS.

@@ -11,17 +11,23 @@
 
 #include "switchyard/Agent.h"
 
+#include "Codec.h"
+
 #include "flatbuffers/flatbuffers.h"
 
 namespace switchyard {
 
 /// Answers from an agent-SDK policy running inside the compiler: for
 /// production builds that apply a learned or replayed policy with no agent
-/// process. The policy sees exactly the verified frames a socket agent would.
+/// process. The policy gets the compiler's messages directly, no process
+/// boundary and so no encoding in between. With \p VerifyFrames, every
+/// message goes through the codec and the flatbuffers Verifier first, so
+/// the policy sees exactly what a socket agent would decode.
 class InProcessProvider : public DecisionProvider {
 public:
-  explicit InProcessProvider(std::unique_ptr<Agent> Policy)
-      : Policy(std::move(Policy)) {}
+  explicit InProcessProvider(std::unique_ptr<Agent> Policy,
+                             bool VerifyFrames = false)
+      : Policy(std::move(Policy)), VerifyFrames(VerifyFrames) {}
 
 protected:
   Expected<std::vector<Subscription>>
@@ -34,9 +40,11 @@ private:
   Expected<const fb::Frame *> verifiedFrame();
 
   std::unique_ptr<Agent> Policy;
+  bool VerifyFrames;
   SessionInfo Session;
   bool Open = false;
   flatbuffers::FlatBufferBuilder Builder{1024};
+  ReceivedRequest Received;
   uint64_t NextId = 1;
 };
 

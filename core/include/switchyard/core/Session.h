@@ -78,8 +78,10 @@ class Advice;
 /// One unit's conversation with one provider.
 class Session {
 public:
+  /// \p Offered: the kinds offered, each with the names of its features in
+  /// the order its requests give their values.
   Session(std::unique_ptr<Host> H, std::unique_ptr<DecisionProvider> Provider,
-          SessionOptions Options, std::vector<DecisionKind> Offered);
+          SessionOptions Options, std::vector<FeatureSchema> Offered);
   ~Session();
 
   /// True if a decision of \p Kind about \p Pass in \p Function would go to
@@ -127,6 +129,7 @@ public:
 private:
   friend class Advice;
   void ensureOpen();
+  std::string checkFeatures(const DecisionRequest &Request) const;
   void fail(std::string Msg);
   void warnOnce(std::string_view Msg);
   KindStats &statsFor(DecisionKind Kind);
@@ -135,7 +138,7 @@ private:
   std::string ModuleName;
   std::unique_ptr<DecisionProvider> Provider;
   SessionOptions Options;
-  std::vector<DecisionKind> Offered;
+  std::vector<FeatureSchema> Offered;
   std::vector<Subscription> Subscriptions;
   std::vector<std::pair<DecisionKind, KindStats>> Stats;
   bool Opened = false;
@@ -202,7 +205,7 @@ using ProviderFactory = std::function<std::unique_ptr<DecisionProvider>()>;
 class SessionManager {
 public:
   SessionManager(ProviderFactory MakeProvider, SessionOptions Options,
-                 std::vector<DecisionKind> Offered)
+                 std::vector<FeatureSchema> Offered)
       : MakeProvider(std::move(MakeProvider)), Options(Options),
         Offered(std::move(Offered)) {}
   ~SessionManager() { finish(); }
@@ -226,7 +229,7 @@ public:
 private:
   ProviderFactory MakeProvider;
   SessionOptions Options;
-  std::vector<DecisionKind> Offered;
+  std::vector<FeatureSchema> Offered;
   const void *Current = nullptr;
   std::unique_ptr<Session> Active;
 };
