@@ -33,3 +33,5 @@ config.substitutions.append(
 config.substitutions.append(("%python", config.python3))
 config.substitutions.append(
     ("%examples", os.path.join(config.switchyard_src_root, "examples")))
+config.substitutions.append(
+    ("%compat", os.path.join(config.switchyard_src_root, "test", "compat")))

@@ -17,6 +17,14 @@
 ; RUN: cmp %t.inproc.bc %t.socket.bc
 ; RUN: not cmp -s %t.plain.bc %t.inproc.bc
 
+; In-process, the policy gets the compiler's messages directly; with
+; SWITCHYARD_VERIFY_FRAMES=1 they go through the codec and the Verifier
+; first, as to a socket agent, and the choices are the same.
+; RUN: env SWITCHYARD_POLICY=random:3 SWITCHYARD_VERIFY_FRAMES=1 \
+; RUN:   opt -load-pass-plugin=%switchyard_plugin -passes='default<O2>' %s \
+; RUN:   -o %t.verified.bc
+; RUN: cmp %t.inproc.bc %t.verified.bc
+
 ; A bad policy is a clear error, and so is asking for both.
 ; RUN: not env SWITCHYARD_POLICY=script:%t.missing opt \
 ; RUN:   -load-pass-plugin=%switchyard_plugin -passes=sroa -disable-output %s \
