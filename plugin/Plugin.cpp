@@ -13,6 +13,7 @@
 
 #include "InlineHook.h"
 #include "LicmHook.h"
+#include "LoopUnswitchHook.h"
 #include "LoopDistributeHook.h"
 #include "LoopUnrollHook.h"
 #include "LoopVectorizeHook.h"
@@ -69,7 +70,8 @@ struct Runtime {
       : Sessions(providerFactory(C),
             SessionOptions{C.OnFailure, {}}, offeredKinds(C)),
         Gate(Sessions, PIC), Inline(Sessions), Unroll(Sessions),
-        Vectorize(Sessions, C.AllowFPReorder), Distribute(Sessions), Licm(Sessions) {
+        Vectorize(Sessions, C.AllowFPReorder), Distribute(Sessions),
+        Licm(Sessions), Unswitch(Sessions) {
     if (C.enabled(DecisionKind::PassPipeline)) {
       Pipeline = std::make_shared<PipelineHook>(
           Sessions, PB, PipelineOptions{C.PipelineMaxSteps, C.PipelineOut});
@@ -89,6 +91,7 @@ struct Runtime {
   LoopVectorizeHook Vectorize;
   LoopDistributeHook Distribute;
   LicmHook Licm;
+  LoopUnswitchHook Unswitch;
   std::shared_ptr<PipelineHook> Pipeline;
 };
 
@@ -211,6 +214,22 @@ void registerLicm(PassBuilder &PB, PassInstrumentationCallbacks &,
   parseLoopKindName(PB, "switchyard-licm-decisions", RT, &Runtime::Licm);
 }
 
+void registerLoopUnswitch(PassBuilder &PB, PassInstrumentationCallbacks &,
+                         const Config &, const std::shared_ptr<Runtime> &RT) {
+  PB.registerLateLoopOptimizationsEPCallback(
+      [RT](LoopPassManager &LPM, OptimizationLevel) {
+        LPM.addPass(LoopUnswitchDecisionPass(RT->Unswitch));
+      });
+  PB.registerPipelineParsingCallback(
+      [RT](StringRef Name, LoopPassManager &LPM,
+           ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name != "switchyard-loop-unswitch-decisions")
+          return false;
+        LPM.addPass(LoopUnswitchDecisionPass(RT->Unswitch));
+        return true;
+      });
+}
+
 /// The decision kinds this plugin implements, one row each, in registration
 /// order. Everything that lists kinds comes from here: which kinds exist
 /// (SWITCHYARD_HOOKS is checked against it), which are offered in the
@@ -231,6 +250,8 @@ const KindUnit Kinds[] = {
     {DecisionKind::LoopDistribute, registerLoopDistribute, loopFeatureNames},
     {DecisionKind::LoopVectorize, registerLoopVectorize,
      LoopVectorizeHook::featureNames},
+    {DecisionKind::LoopUnswitch, registerLoopUnswitch,
+     LoopUnswitchHook::featureNames},
 };
 
 std::vector<FeatureSchema> offeredKinds(const Config &C) {

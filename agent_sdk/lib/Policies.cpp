@@ -476,7 +476,8 @@ private:
 const std::vector<SiteOption> &siteOptions() {
   // In the order of the compiler's legalAnswers() in hooks/PassGateHook.cpp,
   // InlineHook.cpp, LoopUnrollHook.cpp, LoopVectorizeHook.cpp,
-  // LoopDistributeHook.cpp and LicmHook.cpp. test/lit/agent/site-options.test
+  // LoopDistributeHook.cpp, LicmHook.cpp and LoopUnswitchHook.cpp.
+  // test/lit/agent/site-options.test
   // answers each to the plugin and compares each kind's count with the
   // compiler's, to catch the two drifting apart.
   static const std::vector<SiteOption> Options = {
@@ -497,6 +498,8 @@ const std::vector<SiteOption> &siteOptions() {
       {fb::DecisionKind::LoopDistribute, "never", {}},
       {fb::DecisionKind::Licm, "allow", {}},
       {fb::DecisionKind::Licm, "disable", {}},
+      {fb::DecisionKind::LoopUnswitch, "auto", {}},
+      {fb::DecisionKind::LoopUnswitch, "nontrivial", {}},
   };
   return Options;
 }
