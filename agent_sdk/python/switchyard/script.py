@@ -38,6 +38,7 @@ SITE_OPTIONS = {
     "loop-vectorize": {"auto": 0, "disable": 0, "vectorize": 2},
     "loop-distribute": {"auto": 0, "distribute": 0, "never": 0},
     "licm": {"allow": 0, "disable": 0},
+    "loop-unswitch": {"auto": 0, "nontrivial": 0},
 }
 
 #: What a rule can match on, and the Request attribute it reads.

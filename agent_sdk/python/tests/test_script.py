@@ -153,3 +153,19 @@ def test_make_policy_script(tmp_path):
         switchyard.make_policy("script:" + str(tmp_path / "missing"))
     with pytest.raises(ValueError, match="script:FILE"):
         switchyard.make_policy("script:")
+
+
+def test_site_options_match_the_cxx_sdk(cxx_agent):
+    """The Python copy of each kind's options is the C++ SDK's, which
+    test/lit/agent/site-options.test checks against the compiler."""
+    import subprocess
+    from switchyard.script import SITE_OPTIONS
+    listed = {}
+    out = subprocess.run([cxx_agent, "--list-options"], check=True,
+                         capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        kind, option, *params = line.split()
+        listed.setdefault(kind, {})[option] = len(params)
+    assert SITE_OPTIONS == listed
+    assert [list(v) for v in SITE_OPTIONS.values()] == \
+        [list(v) for v in listed.values()], "the order differs"
