@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """The command line of `python3 -m switchyard` and of `switchyard.main`.
 
-    python3 -m switchyard --socket PATH [--policy default|random|script:FILE]
+    python3 -m switchyard --socket PATH
+                          [--policy default|random[:SEED]|script:FILE]
                           [--seed N]
                           [--log FILE] [--print-reports] [--quiet]
                           [--allow-other-users] [--handshake-timeout-ms N]
@@ -18,7 +19,7 @@ import os
 import signal
 import sys
 
-from .agent import make_policy
+from .agent import make_policy, parse_seed
 from .server import Server
 
 __all__ = ["main"]
@@ -128,6 +129,13 @@ def _int(text):
             from None
 
 
+def _seed(text):
+    try:
+        return parse_seed(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _action_space(policy):
     """The plugin's pass-pipeline action space, for checking a script's
     rules as it loads, if the script has pipeline rules and a plugin is
@@ -175,12 +183,14 @@ def main(agent=None, argv=None, prog=None):
     parser.add_argument("--socket", required=True, help="the Unix socket")
     if agent is None:
         parser.add_argument("--policy", default="default",
-                            metavar="default|random|script:FILE",
+                            metavar="default|random[:SEED]|script:FILE",
                             help="the built-in policy to serve (default: "
-                            "default); script:FILE runs first-match rules "
+                            "default); random:SEED is random with that "
+                            "seed; script:FILE runs first-match rules "
                             "(docs/agents.md)")
-        parser.add_argument("--seed", type=_int, default=0,
-                            help="the random policy's seed")
+        parser.add_argument("--seed", type=_seed, default=None,
+                            help="the random policy's seed (default 0), as "
+                            "switchyard-agent reads it: 42, 0x2a, 0b101010")
     parser.add_argument("--log", metavar="FILE",
                         help="one JSON line per decision")
     parser.add_argument("--print-reports", action="store_true",
