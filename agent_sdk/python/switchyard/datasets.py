@@ -53,7 +53,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 
 from .tools import (LLC_FLAGS, ToolError, count_ir_instructions, find_tool,
-                    llvm_version, object_text_size, run)
+                    installed_layout, llvm_version, object_text_size, run)
 
 __all__ = ["Benchmark", "Baseline", "CheckResult", "Dataset", "suite",
            "from_directory", "from_compile_commands", "from_bitcode",
@@ -73,14 +73,22 @@ def _frontend(level):
 
 
 def source_root():
-    """The Switchyard checkout this package runs from (or
-    `$SWITCHYARD_SOURCE_DIR`); None for an installed package."""
+    """The directory whose `examples/` holds the bundled suite:
+    `$SWITCHYARD_SOURCE_DIR`, the Switchyard checkout this package runs
+    from, or `share/switchyard` of an installed package; None if there is
+    none of them."""
     env = os.environ.get("SWITCHYARD_SOURCE_DIR")
     if env:
         return env
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(os.path.dirname(os.path.dirname(here)))
-    return root if os.path.isdir(os.path.join(root, "examples")) else None
+    if os.path.isdir(os.path.join(root, "examples")):
+        return root
+    layout = installed_layout()
+    if layout is not None and os.path.isdir(
+            os.path.join(layout.DATA, "examples")):
+        return layout.DATA
+    return None
 
 
 def cache_dir():
@@ -464,8 +472,10 @@ def suite(root=None):
     root = root or source_root()
     if not root:
         raise FileNotFoundError(
-            "the bundled suite lives in the Switchyard checkout's examples/: "
-            "set SWITCHYARD_SOURCE_DIR")
+            "cannot find the bundled suite: it is in a Switchyard checkout's "
+            "examples/ and in an installed Switchyard's share/switchyard/"
+            "examples/; set SWITCHYARD_SOURCE_DIR to the directory that "
+            "holds examples/")
     ex = os.path.join(root, "examples")
     out = []
     for path in sorted(glob.glob(os.path.join(ex, "suite", "*.c"))):
