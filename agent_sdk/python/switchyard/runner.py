@@ -257,7 +257,11 @@ def load(path):
 
 def _select(args):
     try:
-        data = datasets.load(args.dataset)
+        data = datasets.load(args.dataset, link=args.link,
+                             target=args.target,
+                             check_command=args.check_command)
+        for note in data.notes:
+            print("%s: %s" % (args.dataset, note), file=sys.stderr)
         if args.benchmarks and args.benchmarks != "all":
             data = data.select(args.benchmarks)
     except (OSError, ValueError, KeyError) as e:
@@ -470,6 +474,17 @@ def _common(p):
                    "bitcode files, or a compile_commands.json")
     p.add_argument("--benchmarks", default="all",
                    help="comma-separated names or globs (default: all)")
+    p.add_argument("--link", action="store_true",
+                   help="a compile_commands.json's translation units "
+                   "linked into one benchmark, the whole program")
+    p.add_argument("--target", metavar="GLOB",
+                   help="with --link, only the entries whose source or "
+                   "object matches (CMake: '*/NAME.dir/*')")
+    p.add_argument("--check-command", metavar="CMD",
+                   help="with --link, the program's check: a shell "
+                   "command run in the database's directory with the "
+                   "program in $SWITCHYARD_EXE, passing if it exits 0 "
+                   "(default: the same output as the unoptimized build)")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -81,9 +81,9 @@ def installed_layout():
 
 
 def _find_built(path, variable, build_path, installed, what):
-    """\p path, else $\p variable, else \p build_path in
-    $SWITCHYARD_BUILD_DIR, else \p installed (an attribute of the
-    installed layout), else \p build_path in this package's build tree."""
+    """\\p path, else $\\p variable, else \\p build_path in
+    $SWITCHYARD_BUILD_DIR, else \\p installed (an attribute of the
+    installed layout), else \\p build_path in this package's build tree."""
     candidates = [path, os.environ.get(variable)]
     build = os.environ.get("SWITCHYARD_BUILD_DIR")
     if build:
