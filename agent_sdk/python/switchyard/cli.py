@@ -128,7 +128,8 @@ Each has its own --help: %(prog)s run --help
 """
 
 
-def _int(text):
+def int_argument(text):
+    """An argparse type: an integer in Python's notation (42, 0x2a)."""
     try:
         return int(text, 0)
     except ValueError:
@@ -202,7 +203,7 @@ def main(agent=None, argv=None, prog=None):
     parser.add_argument("--print-reports", action="store_true",
                         help="one line per module report")
     parser.add_argument("--allow-other-users", action="store_true")
-    parser.add_argument("--handshake-timeout-ms", type=_int, default=10000)
+    parser.add_argument("--handshake-timeout-ms", type=int_argument, default=10000)
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.handshake_timeout_ms <= 0:

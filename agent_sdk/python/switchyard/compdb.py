@@ -31,7 +31,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from .tools import ToolError, find_tool
+from .tools import find_tool, require
 
 __all__ = ["CompileUnit", "Skipped", "translate", "unwrap",
            "load_database", "embedded_bitcode", "EMBED_FLAGS"]
@@ -257,15 +257,13 @@ def embedded_bitcode(obj):
     `-Xclang -fembed-bitcode=all` (the module before any LLVM pass) or
     `-fembed-bitcode` (after the -O pipeline). Raises ValueError if \\p obj
     carries none."""
-    try:
-        from elftools.common.exceptions import ELFError
-        from elftools.elf.elffile import ELFFile
-    except ImportError:  # pragma: no cover - depends on the machine
-        raise ToolError("reading embedded bitcode needs pyelftools: "
-                        "apt-get install python3-pyelftools") from None
+    elffile = require("elftools.elf.elffile", "python3-pyelftools",
+                      "reading embedded bitcode")
+    ELFError = require("elftools.common.exceptions", "python3-pyelftools",
+                       "reading embedded bitcode").ELFError
     with open(obj, "rb") as f:
         try:
-            elf = ELFFile(f)
+            elf = elffile.ELFFile(f)
             section = elf.get_section_by_name(".llvmbc")
             if section is None or section.data_size == 0:
                 raise ValueError(

@@ -81,12 +81,9 @@ _LABEL = re.compile(r"^([-\w$.]+|\"[^\"]*\"):")
 
 
 def _networkx():
-    try:
-        import networkx
-    except ImportError:  # pragma: no cover - depends on the machine
-        raise ImportError("the program-graph observation needs networkx: "
-                          "apt-get install python3-networkx") from None
-    return networkx
+    from .tools import require
+    return require("networkx", "python3-networkx",
+                   "the program-graph observation", ImportError)
 
 
 def _split_top(text, sep=","):

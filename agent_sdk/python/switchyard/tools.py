@@ -14,6 +14,7 @@ the build tree whose generated protocol code this package imported.
 """
 
 import functools
+import importlib
 import io
 import os
 import re
@@ -21,6 +22,7 @@ import shutil
 import subprocess
 
 __all__ = ["ToolError", "find_tool", "find_plugin", "find_agent",
+           "require",
            "installed_layout", "llvm_version", "run",
            "count_ir_instructions", "elf_text_size", "object_text_size",
            "LLC_FLAGS"]
@@ -40,6 +42,16 @@ LLC_FLAGS = ("-O2", "-filetype=obj", "-relocation-model=pic")
 class ToolError(RuntimeError):
     """A tool failed, timed out or is missing; the message says which and
     ends with the tail of its stderr."""
+
+
+def require(module, package, purpose, error=ToolError):
+    """`import module` for \\p purpose ("reading .text sizes"), or raises
+    \\p error naming the Debian \\p package that brings it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise error("%s needs %s: apt-get install %s" % (
+            purpose, module.split(".")[0], package)) from None
 
 
 @functools.lru_cache(maxsize=None)
@@ -200,14 +212,12 @@ def count_ir_instructions(ir_text):
 def elf_text_size(data):
     """Bytes of code in an ELF object (bytes): the sizes of its `.text` and
     `.text.*` sections (pyelftools reads the section headers)."""
+    elffile = require("elftools.elf.elffile", "python3-pyelftools",
+                      "reading .text sizes")
+    ELFError = require("elftools.common.exceptions", "python3-pyelftools",
+                       "reading .text sizes").ELFError
     try:
-        from elftools.common.exceptions import ELFError
-        from elftools.elf.elffile import ELFFile
-    except ImportError:  # pragma: no cover - depends on the machine
-        raise ToolError("reading .text sizes needs pyelftools: apt-get "
-                        "install python3-pyelftools") from None
-    try:
-        elf = ELFFile(io.BytesIO(bytes(data)))
+        elf = elffile.ELFFile(io.BytesIO(bytes(data)))
         return sum(s["sh_size"] for s in elf.iter_sections()
                    if s["sh_type"] == "SHT_PROGBITS" and
                    (s.name == ".text" or s.name.startswith(".text.")))
