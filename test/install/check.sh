@@ -14,7 +14,8 @@
 #
 # Then, with a clean environment (no PYTHONPATH, no SWITCHYARD_* variable,
 # nothing of the build tree): a consumer of the C++ agent SDK builds with
-# find_package and serves opt-22; the installed Python package says it found
+# find_package and serves opt-22, and so does the Python SDK's example
+# agent; the installed Python package says it found
 # the installed plugin, agent and suite; the installed switchyard-agent and
 # `switchyard` (the Python agent) serve the same seeded random pipeline
 # episode on a bundled program and make the same module; and `switchyard run`
@@ -79,6 +80,19 @@ for want in "plugin: $prefix/lib/libSwitchyard.so" \
             "package: $prefix/lib/python3/dist-packages/switchyard"; do
   grep -qxF "$want" "$work/paths" || { cat "$work/paths"; fail "no '$want'"; }
 done
+
+# The Python SDK's example agent, as written, on the installed package
+# (imported from the prefix: /usr/bin/python3 looks there by itself only
+# when the prefix is /usr).
+printf 'define i32 @bar(i32 %%x) {\n  %%s = alloca i32\n  store i32 %%x, ptr %%s\n  %%v = load i32, ptr %%s\n  ret i32 %%v\n}\n' > "$work/bar.ll"
+clean PYTHONPATH="$prefix/lib/python3/dist-packages" python3 \
+  "$prefix/share/switchyard/examples/python/minimal_agent.py" \
+  --socket "$work/m.sock" -- \
+  opt-22 -load-pass-plugin="$prefix/lib/libSwitchyard.so" -passes=sroa \
+  -S "$work/bar.ll" -o "$work/bar.out.ll" > "$work/minimal.out"
+grep -q alloca "$work/bar.out.ll" || fail "minimal_agent.py's skip was lost"
+grep -q "^pass-gate SROAPass bar" "$work/minimal.out" ||
+  fail "minimal_agent.py saw no decision"
 
 # Both agents, installed, serve a seeded random pipeline episode.
 clean clang-22 -O0 -Xclang -disable-O0-optnone -emit-llvm -c \
