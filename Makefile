@@ -4,7 +4,8 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= 2
 
-.PHONY: all deps configure build test demo demo-gate bench asan fuzz clean
+.PHONY: all deps configure build test demo demo-gate bench asan fuzz clean \
+        install deb
 
 all: build
 
@@ -20,6 +21,16 @@ build: configure
 
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# Everything (plugin, agents, C++ and Python SDKs, the bundled suite) under
+# PREFIX; `switchyard paths` then shows what the Python side found.
+PREFIX ?= /usr/local
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
+
+# The same as a Debian package, $(BUILD)/switchyard_<version>_<arch>.deb.
+deb: build
+	@cd $(BUILD) && cpack -G DEB
 
 # The researcher's main job: a short random search for pass orders from
 # Python over part of the bundled suite, validated (under 3 minutes).

@@ -14,11 +14,17 @@ packages=(
   nlohmann-json3-dev
   # Build and tests.
   cmake ninja-build make g++ pkg-config libgtest-dev
+  # The Debian package (cpack -G DEB runs dpkg-shlibdeps, which needs file).
+  dpkg-dev file
+  # The compile-database test builds a project with gcc through ccache.
+  gcc ccache
   # Python SDK (Debian's interpreter, /usr/bin/python3).
   python3 python3-flatbuffers python3-numpy python3-pytest
-  # The Python runner: progress bar, tables, .text sizes of object files,
-  # and --plot.
+  # The Python runner: progress bar, tables, .text sizes of object files
+  # (and bitcode embedded in them), and --plot; the program-graph
+  # observation.
   python3-tqdm python3-tabulate python3-pyelftools python3-matplotlib
+  python3-networkx
 )
 
 missing=()

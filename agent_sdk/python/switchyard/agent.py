@@ -12,7 +12,7 @@ from typing import Tuple
 from .messages import Answer, Hello, Option, Subscription, kind_value
 
 __all__ = ["Session", "Agent", "Refuse", "DefaultAgent", "RandomAgent",
-           "make_policy"]
+           "make_policy", "parse_seed"]
 
 
 @dataclass(frozen=True)
@@ -157,22 +157,50 @@ class RandomAgent(Agent):
         return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def make_policy(spec, seed=0, action_space=None):
-    """A built-in policy by name: "default", "random", or "script:FILE"
-    (`switchyard.script.ScriptAgent`: first-match rules, the language of
-    switchyard-agent's scripts; \\p action_space, if given, is what its
-    pass-pipeline rules are checked against as it loads). Raises
-    ValueError (a `ScriptError` for a script, naming FILE:LINE) or OSError
-    for a script that cannot be read."""
+def parse_seed(text):
+    """A seed as switchyard-agent and SWITCHYARD_POLICY=random:SEED read
+    it: decimal, or 0x, 0b, 0o or a leading 0 for hexadecimal, binary or
+    octal; 0 to 2^64-1. Raises ValueError naming the text."""
+    digits, base = text, 10
+    if len(text) > 1 and text[0] == "0":
+        prefix = text[1].lower()
+        base = {"x": 16, "b": 2}.get(prefix, 8)
+        digits = text[2:] if prefix in "xbo" else text[1:]
+    # int() alone would take "1_000", " 7" and "+7", which C++ does not.
+    if not digits or not all(c in "0123456789abcdefABCDEF" for c in digits):
+        raise ValueError("not a seed: %r" % text)
+    try:
+        value = int(digits, base)
+    except ValueError:
+        raise ValueError("not a seed: %r" % text) from None
+    if value > _MASK:
+        raise ValueError("seed %s is over 2^64-1" % text)
+    return value
+
+
+def make_policy(spec, seed=None, action_space=None):
+    """A built-in policy by name: "default", "random", "random:SEED", or
+    "script:FILE" (`switchyard.script.ScriptAgent`: first-match rules, the
+    language of switchyard-agent's scripts; \\p action_space, if given, is
+    what its pass-pipeline rules are checked against as it loads). A seed
+    in both \\p spec and \\p seed must be the same, as switchyard-agent
+    requires. Raises ValueError (a `ScriptError` for a script, naming
+    FILE:LINE) or OSError for a script that cannot be read."""
     if spec == "default":
         return DefaultAgent()
     if spec == "random":
-        return RandomAgent(seed)
+        return RandomAgent(seed or 0)
+    if isinstance(spec, str) and spec.startswith("random:"):
+        own = parse_seed(spec[len("random:"):])
+        if seed is not None and seed != own:
+            raise ValueError("%s and seed %d give two different seeds"
+                             % (spec, seed))
+        return RandomAgent(own)
     if isinstance(spec, str) and spec.startswith("script:"):
         from .script import ScriptAgent
         path = spec[len("script:"):]
         if not path:
             raise ValueError("script: needs a file, as script:FILE")
         return ScriptAgent(path, action_space=action_space)
-    raise ValueError("unknown policy %r (expected default, random or "
-                     "script:FILE)" % (spec,))
+    raise ValueError("unknown policy %r (expected default, random, "
+                     "random:SEED or script:FILE)" % (spec,))

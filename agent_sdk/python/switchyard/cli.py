@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-"""The command line of `python3 -m switchyard` and of `switchyard.main`.
+"""The command line of `switchyard` (the installed command),
+`python3 -m switchyard` and `switchyard.main`.
 
-    python3 -m switchyard --socket PATH [--policy default|random|script:FILE]
+    python3 -m switchyard --socket PATH
+                          [--policy default|random[:SEED]|script:FILE]
                           [--seed N]
                           [--log FILE] [--print-reports] [--quiet]
                           [--allow-other-users] [--handshake-timeout-ms N]
@@ -11,6 +13,10 @@ With a COMMAND, the agent runs it with SWITCHYARD_AGENT=PATH in its
 environment, serves it (and every compiler it starts), and exits with its
 status. Without one, it serves until SIGINT or SIGTERM. `main(agent)` gives
 an agent script the same command line, without --policy and --seed.
+
+    switchyard run|baselines ...     the search runner (switchyard.runner)
+    switchyard paths                 where the plugin, switchyard-agent, the
+                                     bundled suite and the LLVM tools are
 """
 
 import argparse
@@ -18,10 +24,10 @@ import os
 import signal
 import sys
 
-from .agent import make_policy
+from .agent import make_policy, parse_seed
 from .server import Server
 
-__all__ = ["main"]
+__all__ = ["main", "command"]
 
 
 # Not json.dumps: the log must be byte for byte switchyard-agent's, which
@@ -115,17 +121,27 @@ _COMMANDS = """commands:
   run        run a search agent (random, greedy, qlearn) over benchmarks:
              a results table against -Oz, JSON, plots
   baselines  the -O0/-Oz/-O3 sizes of benchmarks (fills the cache)
+  paths      where the plugin, switchyard-agent, the bundled suite and the
+             LLVM tools are found
 
 Each has its own --help: %(prog)s run --help
 """
 
 
-def _int(text):
+def int_argument(text):
+    """An argparse type: an integer in Python's notation (42, 0x2a)."""
     try:
         return int(text, 0)
     except ValueError:
         raise argparse.ArgumentTypeError("not an integer: %r" % text) \
             from None
+
+
+def _seed(text):
+    try:
+        return parse_seed(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _action_space(policy):
@@ -160,12 +176,11 @@ def main(agent=None, argv=None, prog=None):
     if prog is None:
         prog = (os.path.basename(sys.argv[0]) if agent is not None
                 else "switchyard")
-    # Usage and errors name the command as it is typed.
-    usage_prog = "python3 -m switchyard" if prog == "switchyard" else prog
+    usage_prog = _usage_prog() if prog == "switchyard" else prog
     parser = argparse.ArgumentParser(
         prog=usage_prog,
         usage="%(prog)s --socket PATH [options] [-- COMMAND ...]" + (
-            "\n       %(prog)s {run,baselines} ..." if agent is None
+            "\n       %(prog)s {run,baselines,paths} ..." if agent is None
             else ""),
         description="Serve a Switchyard agent to compilers; with a COMMAND, "
         "run it with SWITCHYARD_AGENT set and exit with its status.",
@@ -175,18 +190,20 @@ def main(agent=None, argv=None, prog=None):
     parser.add_argument("--socket", required=True, help="the Unix socket")
     if agent is None:
         parser.add_argument("--policy", default="default",
-                            metavar="default|random|script:FILE",
+                            metavar="default|random[:SEED]|script:FILE",
                             help="the built-in policy to serve (default: "
-                            "default); script:FILE runs first-match rules "
+                            "default); random:SEED is random with that "
+                            "seed; script:FILE runs first-match rules "
                             "(docs/agents.md)")
-        parser.add_argument("--seed", type=_int, default=0,
-                            help="the random policy's seed")
+        parser.add_argument("--seed", type=_seed, default=None,
+                            help="the random policy's seed (default 0), as "
+                            "switchyard-agent reads it: 42, 0x2a, 0b101010")
     parser.add_argument("--log", metavar="FILE",
                         help="one JSON line per decision")
     parser.add_argument("--print-reports", action="store_true",
                         help="one line per module report")
     parser.add_argument("--allow-other-users", action="store_true")
-    parser.add_argument("--handshake-timeout-ms", type=_int, default=10000)
+    parser.add_argument("--handshake-timeout-ms", type=int_argument, default=10000)
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.handshake_timeout_ms <= 0:
@@ -267,3 +284,55 @@ def main(agent=None, argv=None, prog=None):
             % (st.connections, st.decisions,
                " (%s)" % kinds if kinds else "", st.refused, st.dropped))
     return status
+
+
+def _usage_prog():
+    """The command as it is typed, for usage and errors: the installed
+    `switchyard`, or `python3 -m switchyard`."""
+    return ("switchyard" if os.path.basename(sys.argv[0]) == "switchyard"
+            else "python3 -m switchyard")
+
+
+def _paths(argv, prog):
+    """`switchyard paths`: what this package runs with, one `name: path`
+    line each; status 1 if something is missing."""
+    from . import datasets, tools
+    parser = argparse.ArgumentParser(
+        prog=prog + " paths", description="Where the plugin, "
+        "switchyard-agent, the bundled suite and the LLVM tools are found "
+        "(see switchyard.tools).")
+    parser.parse_args(argv)
+
+    def suite():
+        root = datasets.source_root()
+        if root is None:
+            raise tools.ToolError("set SWITCHYARD_SOURCE_DIR to the "
+                                  "directory that holds examples/")
+        return os.path.join(root, "examples")
+    status = 0
+    rows = [("package", lambda: os.path.dirname(os.path.abspath(__file__))),
+            ("plugin", tools.find_plugin), ("agent", tools.find_agent),
+            ("suite", suite), ("cache", datasets.cache_dir)]
+    rows += [(t, lambda t=t: tools.find_tool(t))
+             for t in ("opt", "clang", "llc", "llvm-link", "llvm-dis")]
+    for name, find in rows:
+        try:
+            print("%s: %s" % (name, find()))
+        except tools.ToolError as e:
+            print("%s: not found (%s)" % (name, e))
+            status = 1
+    return status
+
+
+def command(argv=None):
+    """`switchyard ARGS` and `python3 -m switchyard ARGS`: the runner's
+    `run` and `baselines`, `paths`, or else serve a built-in policy
+    (`main`). Returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    prog = _usage_prog()
+    if argv[:1] in (["run"], ["baselines"]):
+        from .runner import main as runner_main
+        return runner_main(argv, prog=prog)
+    if argv[:1] == ["paths"]:
+        return _paths(argv[1:], prog)
+    return main(argv=argv)

@@ -53,10 +53,11 @@ import tempfile
 from dataclasses import asdict, dataclass
 
 from .tools import (LLC_FLAGS, ToolError, count_ir_instructions, find_tool,
-                    llvm_version, object_text_size, run)
+                    installed_layout, llvm_version, object_text_size, run)
 
 __all__ = ["Benchmark", "Baseline", "CheckResult", "Dataset", "suite",
            "from_directory", "from_compile_commands", "from_bitcode",
+           "from_objects",
            "load", "resolve", "cache_dir", "source_root", "LEVELS",
            "UnknownBenchmark"]
 
@@ -73,14 +74,22 @@ def _frontend(level):
 
 
 def source_root():
-    """The Switchyard checkout this package runs from (or
-    `$SWITCHYARD_SOURCE_DIR`); None for an installed package."""
+    """The directory whose `examples/` holds the bundled suite:
+    `$SWITCHYARD_SOURCE_DIR`, the Switchyard checkout this package runs
+    from, or `share/switchyard` of an installed package; None if there is
+    none of them."""
     env = os.environ.get("SWITCHYARD_SOURCE_DIR")
     if env:
         return env
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(os.path.dirname(os.path.dirname(here)))
-    return root if os.path.isdir(os.path.join(root, "examples")) else None
+    if os.path.isdir(os.path.join(root, "examples")):
+        return root
+    layout = installed_layout()
+    if layout is not None and os.path.isdir(
+            os.path.join(layout.DATA, "examples")):
+        return layout.DATA
+    return None
 
 
 def cache_dir():
@@ -144,25 +153,43 @@ class CheckResult:
 class Benchmark:
     """One program or module to optimize.
 
-    `sources`: C/C++ files compiled (with `flags`) and linked into one
-    module; or `module`: an existing .bc/.ll file. `link_flags` go to the
-    final link of a self-check build (e.g. `-lm`). `check` is "ok",
-    "differential" or None (see the module doc)."""
+    `sources`: C/C++ files compiled (with `flags`, in `cwd`) and linked
+    into one module; or `units`: (source, flags, directory) triples, each
+    file compiled with its own flags where its build compiled it (a whole
+    target of a compile database); or `module`: an existing .bc/.ll file.
+    `link_flags` go to the final link of a self-check build (e.g. `-lm`).
+    `check` is "ok", "differential", "command" (`check_command`, a shell
+    command run in `cwd` with the program's path in $SWITCHYARD_EXE, must
+    exit 0) or None (see the module doc)."""
 
     def __init__(self, name, *, sources=(), module=None, flags=(),
-                 link_flags=(), check=None, cwd=None):
-        if bool(sources) == bool(module):
-            raise ValueError("a benchmark needs sources or a module")
+                 link_flags=(), check=None, cwd=None, units=(),
+                 check_command=None):
+        if (bool(sources) + bool(module) + bool(units)) != 1:
+            raise ValueError("a benchmark needs sources, units or a module")
+        if check == "command" and not check_command:
+            raise ValueError("check='command' needs a check_command")
         self.name = name
+        self.units = tuple(
+            (os.path.abspath(os.path.join(d or "", f)), tuple(fl),
+             os.path.abspath(d) if d else None) for f, fl, d in units)
         self.sources = tuple(os.path.abspath(os.path.join(cwd or "", s))
-                             for s in sources)
+                             for s in sources) or tuple(
+                                 u[0] for u in self.units)
         self.module = os.path.abspath(module) if module else None
         self.flags = tuple(flags)
         self.link_flags = tuple(link_flags)
         self.check = check
+        self.check_command = check_command
         self.cwd = os.path.abspath(cwd) if cwd else None
         self._key = None
         self._baselines = None
+
+    def compile_units(self):
+        """(source, flags, directory) of each file of the module."""
+        if self.units:
+            return self.units
+        return tuple((s, self.flags, self.cwd) for s in self.sources)
 
     def __repr__(self):
         return "Benchmark(%r)" % self.name
@@ -177,6 +204,10 @@ class Benchmark:
             h.update(("switchyard-benchmark %d\nllvm %s\nflags %r\nlink %r\n"
                       "llc %r\n" % (_FORMAT, llvm_version(), self.flags,
                                     self.link_flags, LLC_FLAGS)).encode())
+            if self.units:  # each file's flags; not its directory
+                h.update(b"units %r\n" % [fl for _, fl, _ in self.units])
+            if self.check_command:
+                h.update(b"check %r\n" % self.check_command)
             files = set()
             for s in self.sources or (self.module,):
                 _local_files(s, files)
@@ -222,10 +253,10 @@ class Benchmark:
             return out
         with tempfile.TemporaryDirectory(dir=self.cache) as tmp:
             parts = []
-            for i, src in enumerate(self.sources):
+            for i, (src, flags, cwd) in enumerate(self.compile_units()):
                 part = os.path.join(tmp, "%d.bc" % i)
-                run([find_tool("clang"), *self.flags, *_frontend(level), src,
-                     "-o", part], cwd=self.cwd or os.path.dirname(src))
+                run([find_tool("clang"), *flags, *_frontend(level), src,
+                     "-o", part], cwd=cwd or os.path.dirname(src))
                 parts.append(part)
             if len(parts) == 1:
                 linked = parts[0]
@@ -241,6 +272,14 @@ class Benchmark:
         if self.module:
             return "cp %s input%s" % (self.module, os.path.splitext(
                 self.module)[1])
+        if self.units:
+            lines = ["(cd %s && clang-22 %s %s -o %d.bc)" % (
+                shlex.quote(d or os.path.dirname(f)), " ".join(
+                    shlex.quote(a) for a in fl + _frontend(level)),
+                shlex.quote(f), i)
+                for i, (f, fl, d) in enumerate(self.units)]
+            return "; ".join(lines) + "; llvm-link-22 %s -o input.bc" % \
+                " ".join("%d.bc" % i for i in range(len(self.units)))
         flags = " ".join(self.flags + _frontend(level))
         if len(self.sources) == 1:
             return "clang-22 %s %s -o input.bc" % (flags, self.sources[0])
@@ -303,7 +342,10 @@ class Benchmark:
 
     @property
     def check_kind(self):
-        """"ok", "differential", or None when there is nothing to run."""
+        """"ok", "differential", "command", or None when there is nothing
+        to run."""
+        if self.check == "command":
+            return "command"
         if self.check in ("ok", "differential"):
             return self.check if self.has_main else None
         return None
@@ -346,6 +388,23 @@ class Benchmark:
         _atomic_write(path, json.dumps(data))
         return data
 
+    def _check_command(self, exe, timeout):
+        """Runs the project's own test on \\p exe: `check_command` in a
+        shell, in `cwd`, with SWITCHYARD_EXE set."""
+        env = dict(os.environ, SWITCHYARD_EXE=exe)
+        try:
+            result = run(["/bin/sh", "-c", self.check_command],
+                         timeout=timeout, check=False, env=env,
+                         cwd=self.cwd or os.path.dirname(exe))
+        except ToolError as e:
+            return CheckResult(False, str(e))
+        if result.returncode == 0:
+            return CheckResult(True, "check command passed")
+        tail = (result.stdout + result.stderr).decode(
+            "utf-8", "replace").strip().splitlines()[-1:]
+        return CheckResult(False, "check command failed (exit %d)%s" % (
+            result.returncode, ": " + tail[0][:200] if tail else ""))
+
     def self_check(self, module, timeout=120):
         """Builds \\p module (a .bc/.ll path) into a program and runs its
         check. A `CheckResult`: true if it passed or there is no check."""
@@ -357,6 +416,8 @@ class Benchmark:
                 exe = self.build(module, os.path.join(tmp, "prog"))
             except ToolError as e:
                 return CheckResult(False, "build failed: %s" % e)
+            if kind == "command":
+                return self._check_command(exe, timeout)
             result, error = self._run(exe, timeout)
         if result is None:
             return CheckResult(False, error)
@@ -392,9 +453,11 @@ class Dataset:
     """An ordered collection of benchmarks, indexed by position or name (a
     full name like "suite/sha256", or its last part, "sha256")."""
 
-    def __init__(self, name, benchmarks):
+    def __init__(self, name, benchmarks, notes=()):
         self.name = name
         self.benchmarks = list(benchmarks)
+        #: What importing it changed or left out (see from_compile_commands).
+        self.notes = list(notes)
 
     def __len__(self):
         return len(self.benchmarks)
@@ -464,8 +527,10 @@ def suite(root=None):
     root = root or source_root()
     if not root:
         raise FileNotFoundError(
-            "the bundled suite lives in the Switchyard checkout's examples/: "
-            "set SWITCHYARD_SOURCE_DIR")
+            "cannot find the bundled suite: it is in a Switchyard checkout's "
+            "examples/ and in an installed Switchyard's share/switchyard/"
+            "examples/; set SWITCHYARD_SOURCE_DIR to the directory that "
+            "holds examples/")
     ex = os.path.join(root, "examples")
     out = []
     for path in sorted(glob.glob(os.path.join(ex, "suite", "*.c"))):
@@ -511,84 +576,150 @@ def from_bitcode(path):
                   module=f) for f in files])
 
 
-# Flags of a compile command that do not belong in an -O0 bitcode compile:
-# with their argument, and alone (exact, or as a prefix).
-_DROP_WITH_ARG = {"-o", "-MF", "-MT", "-MQ", "-Xclang"}
-_DROP_EXACT = {"-c", "-S", "-E", "-MD", "-MMD", "-M", "-MM", "-MP",
-               "-emit-llvm", "-fsyntax-only", "-pipe", "-Werror"}
-_DROP_PREFIX = ("-O", "-g", "-flto", "-fprofile", "-fcoverage",
-                "-fsanitize", "-Wl,", "--coverage")
+def _change_notes(units, skipped):
+    """One line per flag dropped or translated (with how many files had
+    it) and per skipped entry: what importing a build changed."""
+    counts = {}
+    for u in units:
+        for flag, what in u.changes:
+            counts[(flag, what)] = counts.get((flag, what), 0) + 1
+    notes = ["%s %s (%d file%s)" % (what.split(":")[0], flag + ":" +
+                                    what.split(":", 1)[1], n,
+                                    "" if n == 1 else "s")
+             for (flag, what), n in sorted(counts.items())]
+    notes += ["skipped %s: %s" % (k.file, k.reason) for k in skipped]
+    return notes
 
 
-def _command_flags(entry):
-    if "arguments" in entry:
-        argv = list(entry["arguments"])
-    else:
-        argv = shlex.split(entry["command"])
-    file = entry["file"]
-    out = []
-    args = iter(argv[1:])
-    for a in args:
-        if a in _DROP_WITH_ARG:
-            next(args, None)
-        elif a in _DROP_EXACT or a.startswith(_DROP_PREFIX):
-            continue
-        elif a.startswith("-o") and len(a) > 2:
-            continue
-        elif a == file or os.path.basename(a) == os.path.basename(file) \
-                and not a.startswith("-"):
-            continue
-        else:
-            out.append(a)
-    return out
+def _target_name(target):
+    """"linked", or the name in the glob of a CMake target ("*/NAME.dir/*"),
+    or the glob with its punctuation made underscores."""
+    if not target:
+        return "linked"
+    text = target if isinstance(target, str) else ",".join(target)
+    m = re.fullmatch(r"\*?/?([\w.+-]+)\.dir/\*", text)
+    return m.group(1) if m else re.sub(r"[^\w.-]+", "_", text).strip("_")
 
 
-def from_compile_commands(path, *, name=None):
-    """One benchmark per translation unit of a `compile_commands.json`
-    (CMake: -DCMAKE_EXPORT_COMPILE_COMMANDS=ON), compiled with its own
-    flags; no self-check (a translation unit is not a program)."""
-    with open(path) as f:
-        try:
-            entries = json.load(f)
-        except ValueError as e:
-            raise ValueError("%s: not valid JSON: %s" % (path, e)) from None
-    if not isinstance(entries, list) or not all(
-            isinstance(e, dict) and "file" in e and
-            ("command" in e or "arguments" in e) for e in entries):
-        raise ValueError("%s: not a compilation database (a list of "
-                         "{directory, file, command or arguments})" % path)
+def from_compile_commands(path, *, name=None, link=False, target=None,
+                          check_command=None, link_flags=("-lm",)):
+    """Benchmarks from a `compile_commands.json` (CMake:
+    -DCMAKE_EXPORT_COMPILE_COMMANDS=ON; bear; any compiler, through any
+    wrapper), each file compiled by clang-22 with its own flags translated
+    (`switchyard.compdb`: wrappers stripped, gcc-only flags dropped or
+    translated, non-compile entries skipped; the dataset's `notes` say
+    which).
+
+    By default one benchmark per translation unit, with no self-check (a
+    translation unit is not a program). With \\p link, one benchmark: the
+    whole target, its units (those matching the glob \\p target, if given)
+    linked into one module with llvm-link-22, checked with
+    \\p check_command (the project's own test, run in the database's
+    directory with the program in $SWITCHYARD_EXE) or else, if it has a
+    `main`, differentially."""
+    from . import compdb
+    units, skipped = compdb.load_database(path, target)
     root = os.path.dirname(os.path.abspath(path))
     name = name or os.path.basename(root)
-    out, seen = [], {}
-    for entry in entries:
-        directory = entry.get("directory") or root
-        file = os.path.join(directory, entry["file"])
-        if not file.endswith(_SOURCE_EXTS):
-            continue
-        stem = os.path.splitext(os.path.basename(file))[0]
-        n = seen[stem] = seen.get(stem, 0) + 1
-        label = stem if n == 1 else "%s.%d" % (stem, n)
-        flags = _command_flags(entry) + ["-Wno-unknown-warning-option"]
-        out.append(Benchmark("%s/%s" % (name, label), sources=[file],
-                             flags=flags, cwd=directory, check=None))
-    return Dataset(name, out)
+    if link:
+        out = [Benchmark(
+            "%s/%s" % (name, _target_name(target)),
+            units=[(u.file, u.flags, u.directory) for u in units],
+            link_flags=link_flags, cwd=root,
+            check="command" if check_command else "differential",
+            check_command=check_command)] if units else []
+    else:
+        out, seen = [], {}
+        for u in units:
+            stem = os.path.splitext(os.path.basename(u.file))[0]
+            n = seen[stem] = seen.get(stem, 0) + 1
+            out.append(Benchmark(
+                "%s/%s" % (name, stem if n == 1 else "%s.%d" % (stem, n)),
+                sources=[u.file], flags=u.flags, cwd=u.directory))
+    data = Dataset(name, out)
+    data.notes = _change_notes(units, skipped)
+    return data
 
 
-def load(spec):
+def from_objects(paths, *, name=None, link=True, check_command=None,
+                 link_flags=("-lm",), cwd=None):
+    """Benchmarks from the modules embedded in objects built with
+    `-Xclang -fembed-bitcode=all` (as MLGO's corpus extraction builds
+    them): \\p paths are object files or directories of them. With
+    \\p link (default), one benchmark: the modules linked with
+    llvm-link-22 into the whole program, checked as in
+    `from_compile_commands`; else one bitcode benchmark per object."""
+    from . import compdb
+    if isinstance(paths, str):
+        paths = [paths]
+    objects = []
+    for p in paths:
+        if os.path.isdir(p):
+            objects += sorted(glob.glob(os.path.join(p, "**", "*.o"),
+                                        recursive=True))
+        elif os.path.isfile(p):
+            objects.append(p)
+        else:
+            raise FileNotFoundError("no object file or directory %s" % p)
+    if not objects:
+        raise ValueError("no object files in %s" % ", ".join(paths))
+    h = hashlib.sha256()
+    extracted = []
+    for obj in objects:
+        bitcode, _ = compdb.embedded_bitcode(obj)
+        h.update(b"%d\n" % len(bitcode) + bitcode)
+        extracted.append((obj, bitcode))
+    store = os.path.join(cache_dir(), "embedded", h.hexdigest()[:32])
+    files = []
+    for i, (obj, bitcode) in enumerate(extracted):
+        f = os.path.join(store, "%d-%s.bc" % (i, os.path.splitext(
+            os.path.basename(obj))[0]))
+        if not os.path.isfile(f):
+            _atomic_write(f, bitcode)
+        files.append(f)
+    name = name or os.path.basename(os.path.abspath(
+        cwd or os.path.dirname(objects[0])))
+    if not link:
+        return Dataset(name, [Benchmark("%s/%s" % (name, os.path.splitext(
+            os.path.basename(o))[0]), module=f)
+            for o, f in zip(objects, files)])
+    linked = os.path.join(store, "linked.bc")
+    if not os.path.isfile(linked):
+        tmp = linked + ".tmp%d" % os.getpid()
+        run([find_tool("llvm-link"), *files, "-o", tmp])
+        os.replace(tmp, linked)
+    return Dataset(name, [Benchmark(
+        "%s/linked" % name, module=linked, link_flags=link_flags,
+        cwd=cwd or os.path.dirname(os.path.abspath(objects[0])),
+        check="command" if check_command else "differential",
+        check_command=check_command)])
+
+
+def load(spec, *, link=False, target=None, check_command=None):
     """A dataset from a spec: "suite", a compile_commands.json, or a
     directory (of bitcode if it holds .bc/.ll files and no sources, with a
-    compile_commands.json if it has one, else of sources)."""
+    compile_commands.json if it has one, else of sources). \\p link,
+    \\p target and \\p check_command are `from_compile_commands`'s (a
+    compile database's whole target as one benchmark)."""
     if isinstance(spec, Dataset):
         return spec
+    db = None
+    if os.path.isfile(spec) and spec.endswith(".json"):
+        db = spec
+    elif os.path.isdir(spec) and os.path.isfile(
+            os.path.join(spec, "compile_commands.json")):
+        db = os.path.join(spec, "compile_commands.json")
+    if (link or target or check_command) and db is None:
+        raise ValueError("linking a whole target, --target and a check "
+                         "command need a compile_commands.json, not %s"
+                         % spec)
     if spec == "suite":
         return suite()
-    if os.path.isfile(spec) and spec.endswith(".json"):
-        data = from_compile_commands(spec)
+    if db is not None:
+        data = from_compile_commands(db, link=link, target=target,
+                                     check_command=check_command)
     elif os.path.isdir(spec):
-        cc = os.path.join(spec, "compile_commands.json")
-        if os.path.isfile(cc):
-            data = from_compile_commands(cc)
-        elif any(n.endswith(_SOURCE_EXTS) for n in os.listdir(spec)):
+        if any(n.endswith(_SOURCE_EXTS) for n in os.listdir(spec)):
             data = from_directory(spec)
         else:
             data = from_bitcode(spec)

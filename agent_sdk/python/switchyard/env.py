@@ -40,7 +40,7 @@ from . import datasets
 from .compiler import Compile, CompileError
 from .messages import OBSERVATIONS, Choice, Reply, Report, Request, \
     Subscription
-from .spaces import Box, Bytes, Counts, Dict, Discrete, Env, Text
+from .spaces import Box, Bytes, Counts, Dict, Discrete, Env, Graph, Text
 from .tools import (ToolError, count_ir_instructions, find_plugin,
                     find_tool, object_text_size, run)
 
@@ -262,6 +262,10 @@ class _Snapshots:
         self._finalizer()
 
 
+#: Observations computed here from one the compiler sends.
+DERIVED_OBSERVATIONS = {"program-graph": "ir-text"}
+
+
 def _observation_space(name, info):
     big = np.iinfo(np.int64).max
     if name == "inst-count":
@@ -278,8 +282,11 @@ def _observation_space(name, info):
         return Text()
     if name == "bitcode":
         return Bytes()
+    if name == "program-graph":
+        return Graph()
     raise ValueError("unknown observation %r (known: %s)"
-                     % (name, ", ".join(OBSERVATIONS)))
+                     % (name, ", ".join(list(OBSERVATIONS) +
+                                        list(DERIVED_OBSERVATIONS))))
 
 
 def _observation_value(name, o):
@@ -297,6 +304,9 @@ def _observation_value(name, o):
         return o.ir_text
     if name == "bitcode":
         return o.bitcode
+    if name == "program-graph":
+        from .programl import program_graph
+        return program_graph(o.ir_text)
     raise AssertionError(name)
 
 
@@ -448,7 +458,7 @@ class PassPipelineEnv(Env):
             self._single = False
         mask = OBSERVATIONS["inst-count"]
         for n in self.observation_names:
-            mask |= OBSERVATIONS[n]
+            mask |= OBSERVATIONS[DERIVED_OBSERVATIONS.get(n, n)]
         if self.reward_name.startswith("text"):
             mask |= OBSERVATIONS["bitcode"]
         self._observe = mask

@@ -31,7 +31,8 @@ import time
 from . import baselines as bl
 from . import datasets
 from .compiler import CompileError
-from .tools import ToolError, llvm_version
+from .cli import int_argument as _int
+from .tools import ToolError, llvm_version, require
 
 __all__ = ["main", "format_table", "format_markdown", "plot", "load",
            "run_benchmark", "UsageError"]
@@ -42,20 +43,13 @@ class UsageError(Exception):
 
 
 def _tqdm():
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover - depends on the machine
-        raise UsageError("the runner's progress bar needs tqdm: apt-get "
-                         "install python3-tqdm") from None
-    return tqdm
+    return require("tqdm", "python3-tqdm", "the runner's progress bar",
+                   UsageError).tqdm
 
 
 def _tabulate(rows, headers, **kwargs):
-    try:
-        from tabulate import tabulate
-    except ImportError:  # pragma: no cover - depends on the machine
-        raise UsageError("the runner's tables need tabulate: apt-get "
-                         "install python3-tabulate") from None
+    tabulate = require("tabulate", "python3-tabulate", "the runner's tables",
+                       UsageError).tabulate
     return tabulate(rows, headers, disable_numparse=True, **kwargs)
 
 
@@ -257,7 +251,11 @@ def load(path):
 
 def _select(args):
     try:
-        data = datasets.load(args.dataset)
+        data = datasets.load(args.dataset, link=args.link,
+                             target=args.target,
+                             check_command=args.check_command)
+        for note in data.notes:
+            print("%s: %s" % (args.dataset, note), file=sys.stderr)
         if args.benchmarks and args.benchmarks != "all":
             data = data.select(args.benchmarks)
     except (OSError, ValueError, KeyError) as e:
@@ -470,6 +468,17 @@ def _common(p):
                    "bitcode files, or a compile_commands.json")
     p.add_argument("--benchmarks", default="all",
                    help="comma-separated names or globs (default: all)")
+    p.add_argument("--link", action="store_true",
+                   help="a compile_commands.json's translation units "
+                   "linked into one benchmark, the whole program")
+    p.add_argument("--target", metavar="GLOB",
+                   help="with --link, only the entries whose source or "
+                   "object matches (CMake: '*/NAME.dir/*')")
+    p.add_argument("--check-command", metavar="CMD",
+                   help="with --link, the program's check: a shell "
+                   "command run in the database's directory with the "
+                   "program in $SWITCHYARD_EXE, passing if it exits 0 "
+                   "(default: the same output as the unoptimized build)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -478,14 +487,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.print_usage(sys.stderr)
         self.exit(2, "%s: error: %s\n" % (self.prog, message))
-
-
-def _int(text):
-    try:
-        return int(text, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError("not an integer: %r" % text) \
-            from None
 
 
 def make_parser(prog="python3 -m switchyard"):

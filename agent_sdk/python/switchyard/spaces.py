@@ -323,6 +323,28 @@ class Text(Space):
         return "Text()"
 
 
+class Graph(Space):
+    """A networkx directed multigraph (the program-graph observation);
+    `sample` gives an empty one."""
+
+    def __init__(self, seed=None):
+        super().__init__(None, None, seed)
+
+    def sample(self, mask=None):
+        from .programl import _networkx
+        return _networkx().MultiDiGraph()
+
+    def contains(self, x):
+        try:
+            from .programl import _networkx
+            return isinstance(x, _networkx().MultiDiGraph)
+        except ImportError:
+            return False
+
+    def __repr__(self):
+        return "Graph()"
+
+
 class Bytes(Space):
     """Any `bytes` (bitcode)."""
 

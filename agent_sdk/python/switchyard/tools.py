@@ -7,18 +7,23 @@ Tools are found by environment variable first (`SWITCHYARD_OPT`,
 `SWITCHYARD_CLANG`, `SWITCHYARD_LLC`, `SWITCHYARD_LLVM_LINK`,
 `SWITCHYARD_LLVM_DIS`), then as `opt-22`, `clang-22`, ... on PATH, then
 without the version suffix. The plugin is `SWITCHYARD_PLUGIN`, or
-`plugin/libSwitchyard.so` in `SWITCHYARD_BUILD_DIR`, or in the build tree
-whose generated protocol code this package imported.
+`plugin/libSwitchyard.so` in `SWITCHYARD_BUILD_DIR`, or the one installed
+with this package (`cmake --install` or the Debian package), or the one of
+the build tree whose generated protocol code this package imported.
+`switchyard-agent` is found the same way (`SWITCHYARD_AGENT_BIN`).
 """
 
 import functools
+import importlib
 import io
 import os
 import re
 import shutil
 import subprocess
 
-__all__ = ["ToolError", "find_tool", "find_plugin", "llvm_version", "run",
+__all__ = ["ToolError", "find_tool", "find_plugin", "find_agent",
+           "require",
+           "installed_layout", "llvm_version", "run",
            "count_ir_instructions", "elf_text_size", "object_text_size",
            "LLC_FLAGS"]
 
@@ -37,6 +42,16 @@ LLC_FLAGS = ("-O2", "-filetype=obj", "-relocation-model=pic")
 class ToolError(RuntimeError):
     """A tool failed, timed out or is missing; the message says which and
     ends with the tail of its stderr."""
+
+
+def require(module, package, purpose, error=ToolError):
+    """`import module` for \\p purpose ("reading .text sizes"), or raises
+    \\p error naming the Debian \\p package that brings it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise error("%s needs %s: apt-get install %s" % (
+            purpose, module.split(".")[0], package)) from None
 
 
 @functools.lru_cache(maxsize=None)
@@ -66,21 +81,53 @@ def _build_dir_of_package():
     return path
 
 
-def find_plugin(path=None):
-    """The path of libSwitchyard.so; raises ToolError if there is none."""
-    candidates = [path, os.environ.get("SWITCHYARD_PLUGIN")]
-    for build in (os.environ.get("SWITCHYARD_BUILD_DIR"),
-                  _build_dir_of_package()):
-        if build:
-            candidates.append(os.path.join(build, "plugin",
-                                           "libSwitchyard.so"))
+def installed_layout():
+    """Where `cmake --install` put the plugin, switchyard-agent and the
+    bundled suite beside this package (its `_layout` module, written at
+    install time), or None when the package runs from a source tree."""
+    try:
+        from . import _layout
+    except ImportError:
+        return None
+    return _layout
+
+
+def _find_built(path, variable, build_path, installed, what):
+    """\\p path, else $\\p variable, else \\p build_path in
+    $SWITCHYARD_BUILD_DIR, else \\p installed (an attribute of the
+    installed layout), else \\p build_path in this package's build tree."""
+    candidates = [path, os.environ.get(variable)]
+    build = os.environ.get("SWITCHYARD_BUILD_DIR")
+    if build:
+        candidates.append(os.path.join(build, build_path))
+    layout = installed_layout()
+    if layout is not None:
+        candidates.append(getattr(layout, installed))
+    build = _build_dir_of_package()
+    if build:
+        candidates.append(os.path.join(build, build_path))
     for c in candidates:
         if c and os.path.isfile(c):
             return os.path.abspath(c)
     if path:
-        raise ToolError("no Switchyard plugin at %s" % path)
-    raise ToolError("cannot find libSwitchyard.so: pass plugin=, or set "
-                    "SWITCHYARD_PLUGIN or SWITCHYARD_BUILD_DIR")
+        raise ToolError("no %s at %s" % (what, path))
+    raise ToolError("cannot find %s: set %s or SWITCHYARD_BUILD_DIR, or "
+                    "install Switchyard (cmake --install, or its Debian "
+                    "package)" % (what, variable))
+
+
+def find_plugin(path=None):
+    """The path of libSwitchyard.so; raises ToolError if there is none."""
+    return _find_built(path, "SWITCHYARD_PLUGIN",
+                       os.path.join("plugin", "libSwitchyard.so"), "PLUGIN",
+                       "libSwitchyard.so")
+
+
+def find_agent(path=None):
+    """The path of the C++ agent, switchyard-agent."""
+    return _find_built(path, "SWITCHYARD_AGENT_BIN",
+                       os.path.join("agent_sdk", "switchyard-agent"),
+                       "AGENT", "switchyard-agent")
 
 
 @functools.lru_cache(maxsize=None)
@@ -165,14 +212,12 @@ def count_ir_instructions(ir_text):
 def elf_text_size(data):
     """Bytes of code in an ELF object (bytes): the sizes of its `.text` and
     `.text.*` sections (pyelftools reads the section headers)."""
+    elffile = require("elftools.elf.elffile", "python3-pyelftools",
+                      "reading .text sizes")
+    ELFError = require("elftools.common.exceptions", "python3-pyelftools",
+                       "reading .text sizes").ELFError
     try:
-        from elftools.common.exceptions import ELFError
-        from elftools.elf.elffile import ELFFile
-    except ImportError:  # pragma: no cover - depends on the machine
-        raise ToolError("reading .text sizes needs pyelftools: apt-get "
-                        "install python3-pyelftools") from None
-    try:
-        elf = ELFFile(io.BytesIO(bytes(data)))
+        elf = elffile.ELFFile(io.BytesIO(bytes(data)))
         return sum(s["sh_size"] for s in elf.iter_sections()
                    if s["sh_type"] == "SHT_PROGBITS" and
                    (s.name == ".text" or s.name.startswith(".text.")))

@@ -202,6 +202,9 @@ def test_plot_shows_progress_over_time_and_steps(tmp_path):
     (["--socket", "S", "--policy", "script:BADRULES"], "rules.txt:2: "
      "'skp' is not a pass-gate option"),
     (["--socket", "S", "--seed", "x"], "'x'"),
+    (["--socket", "S", "--policy", "random:x"], "'x'"),
+    (["--socket", "S", "--policy", "random:3", "--seed", "4"],
+     "two different seeds"),
 ])
 def test_bad_command_lines_are_usage_errors(plugin, tmp_path, args, named):
     (tmp_path / "empty").mkdir()
