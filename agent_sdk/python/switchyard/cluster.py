@@ -59,6 +59,9 @@ SCHEDULER_ENV = "SWITCHYARD_SCHEDULER"
 #: How many times the driver submits an episode again after the scheduler
 #: gave up on it (its workers kept dying).
 _RESUBMITS = 3
+#: An episode writes its new states to the cache every this many steps
+#: (and at its end): a worker that dies leaves most of its work there.
+_FLUSH_EVERY = 16
 
 
 class VersionMismatch(RuntimeError):
@@ -254,6 +257,8 @@ def _episode(env, spec, cache):
                 states.record(prefix, name, ir, {
                     "ir": next_ir, "inst_count": count,
                     "reward": (current - count) / max(1, spec.scale)})
+                if live_steps % _FLUSH_EVERY == 0:
+                    states.flush()  # kept if the episode is cut short
         prefix.append(name)
         chosen.append(a)
         counts.append(int(count))
