@@ -19,6 +19,8 @@ packages=(
   # The Python runner: progress bar, tables, .text sizes of object files,
   # and --plot.
   python3-tqdm python3-tabulate python3-pyelftools python3-matplotlib
+  # Searches on a Dask cluster, the shared state cache (docs/scale.md).
+  python3-distributed python3-dask redis-server python3-redis
 )
 
 missing=()
