@@ -51,14 +51,34 @@ def start_redis(directory):
     raise RuntimeError("redis-server did not start")
 
 
+def _cpu():
+    """CPU seconds of this process and of the children it waited for (its
+    compilers: each is waited for when its episode ends)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def cpu_seconds(client):
+    """CPU seconds so far of this process and, with a \\p client, of
+    every worker process of its cluster, their compilers included."""
+    total = _cpu()
+    if client is not None:
+        total += sum(client.run(_cpu).values())
+    return total
+
+
 def one(args, seed, **kwargs):
+    client = kwargs.get("scheduler")
+    cpu = cpu_seconds(client)
     r = baselines.random_search(args.benchmark, 3600, seed=seed,
                                 budget_steps=args.steps, **kwargs)
+    cpu = cpu_seconds(client) - cpu
     s = r.scale
     ran = s["cached_steps"] + s["live_steps"]
     return {"steps": r.steps, "episodes": r.episodes,
             "seconds": round(r.seconds, 3),
             "steps_per_second": round(r.steps / r.seconds, 1),
+            "cpu_ms_per_step": round(1000 * cpu / r.steps, 3),
             "best": r.inst_count, "cached_steps": s["cached_steps"],
             "live_steps": s["live_steps"],
             "hit_rate": round(s["cached_steps"] / max(1, ran), 4),
@@ -86,7 +106,7 @@ def main():
         for n in (1, 2):
             cl = distributed.LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True,
-                scheduler_port=0, dashboard_address=None, silence_logs=50,
+                scheduler_port=0, dashboard_address=":0", silence_logs=50,
                 host="127.0.0.1")
             clusters[n] = (cl, distributed.Client(cl))
         # Warm up: baselines, the action space probe in every process.
@@ -125,14 +145,17 @@ def main():
 
     print("\n%s, %d steps per search, LLVM %s, %d cores" % (
         args.benchmark, args.steps, llvm_version(), os.cpu_count()))
-    print("%-36s %12s %10s %10s" % ("setting", "steps/s", "hit rate",
-                                    "best"))
+    print("%-36s %20s %20s %14s %16s" % (
+        "setting", "steps/s", "CPU ms/step", "hit rate", "best"))
     for name in dict.fromkeys(r["setting"] for r in rows):
         mine = [r for r in rows if r["setting"] == name]
         rates = sorted(r["steps_per_second"] for r in mine)
+        # Sorted, low to high; the hit rates and bests are per round.
         hits = [r["hit_rate"] for r in mine]
-        print("%-36s %12s %10s %10s" % (
+        cpu = sorted(r["cpu_ms_per_step"] for r in mine)
+        print("%-36s %20s %20s %14s %16s" % (
             name, " / ".join("%.0f" % x for x in rates),
+            " / ".join("%.2f" % x for x in cpu),
             " / ".join("%.0f%%" % (100 * h) for h in hits),
             " / ".join(str(r["best"]) for r in mine)))
     if args.json:

@@ -96,7 +96,7 @@ def dask_client(private_cache, plugin):
     os.environ["PYTHONPATH"] = compiler_env()["PYTHONPATH"]
     cluster_ = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True,
-        scheduler_port=0, dashboard_address=None, silence_logs=50,
+        scheduler_port=0, dashboard_address=":0", silence_logs=50,
         host="127.0.0.1")
     client = distributed.Client(cluster_)
     yield client
@@ -207,6 +207,19 @@ def test_in_process_redis_stopped_one_warning(reference, redis_server):
         r = search(cache=redis_server.url, progress=stop_redis)
     assert len([w for w in caught if issubclass(
         w.category, sycache.CacheUnavailable)]) == 1
+    same_search(r, reference)
+
+
+def test_redis_unreachable_from_the_start_one_warning(reference,
+                                                     dask_client):
+    url = "redis://127.0.0.1:%d/0" % free_port()  # nothing listens there
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = search(scheduler=dask_client, cache=url)
+    lost = [w for w in caught
+            if issubclass(w.category, sycache.CacheUnavailable)]
+    assert len(lost) == 1, [str(w.message) for w in caught]
+    assert r.scale["cached_steps"] == 0
     same_search(r, reference)
 
 
