@@ -414,8 +414,10 @@ class DaskCluster:
                                   pure=False)
 
     def wait(self, futures):
-        done, _ = self._distributed.wait(list(futures),
-                                         return_when="FIRST_COMPLETED")
+        # wait() asks for the current client: this one, not a default.
+        with self.client.as_current():
+            done, _ = self._distributed.wait(list(futures),
+                                             return_when="FIRST_COMPLETED")
         return list(done)
 
     def close(self):

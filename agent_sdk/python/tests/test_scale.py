@@ -277,6 +277,54 @@ def test_a_killed_run_resumes_without_repeating(reference, redis_server,
     assert log_indices(log, reference.scale["search"]).count(0) == 1
 
 
+def run_cli(args):
+    env = dict(os.environ, PYTHONPATH=compiler_env()["PYTHONPATH"])
+    env.pop("SWITCHYARD_SCHEDULER", None)
+    env.pop("SWITCHYARD_STATE_CACHE", None)
+    return subprocess.run([sys.executable, "-m", "switchyard"] + args,
+                          env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=300)
+
+
+def test_the_runner_on_the_cluster(reference, dask_client, redis_server,
+                                   tmp_path):
+    """`switchyard run --scheduler --state-cache --log` in a process of
+    its own (no Dask client of the test's), twice: the second run takes
+    every finished episode from the log."""
+    out, log = str(tmp_path / "out.json"), str(tmp_path / "episodes.log")
+    args = ["run", "--agent", "random", "--benchmarks", BENCH, "--seed",
+            str(SEED), "--budget-steps", str(STEPS), "--budget-seconds",
+            "600", "--scheduler", dask_client.scheduler.address,
+            "--state-cache", redis_server.url, "--log", log,
+            "--shorten-seconds", "0", "--no-validate", "--json", out]
+    for run in range(2):
+        p = run_cli(args)
+        assert p.returncode == 0, p.stderr
+        with open(out) as f:
+            r = json.load(f)["results"][0]
+        assert (r["inst_count"], r["actions"], r["steps"]) == (
+            reference.inst_count, reference.actions, reference.steps)
+        s = r["scale"]
+        assert s["scheduler"] == "Dask at " + dask_client.scheduler.address
+        assert "Dask at" in p.stderr and "episodes" in p.stderr
+        if run:
+            assert s["resumed_episodes"] >= reference.episodes - 1
+            assert s["live_steps"] == 0
+    lines = log_indices(log, reference.scale["search"])
+    assert len(lines) == len(set(lines))
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--agent", "greedy", "--log", "x.log"], "work with --agent random"),
+    (["--scheduler", "tcp://127.0.0.1:1", "--jobs", "2"], "--jobs"),
+    (["--state-cache", "ftp://nowhere"], "unknown state cache"),
+])
+def test_runner_usage_errors(extra, message, plugin):
+    p = run_cli(["run", "--benchmarks", BENCH] + extra)
+    assert p.returncode == 2 and message in p.stderr, p.stderr
+    assert "Traceback" not in p.stderr
+
+
 def test_states_of_equal_ir_are_merged(plugin, tmp_path):
     """Two prefixes that give the same IR share what follows: an action
     seen after one of them is found after the other."""
