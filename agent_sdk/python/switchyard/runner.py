@@ -122,7 +122,7 @@ class Progress:
                 s["scheduler"],
                 ", %d%% of steps from the cache" % (
                     100 * s["cached_steps"] // max(1, ran))
-                if s["cache"] else "",
+                if s["cache"] and ran else "",
                 ", %d resumed" % s["resumed_episodes"]
                 if s["resumed_episodes"] else "")
         self.bar.write(
