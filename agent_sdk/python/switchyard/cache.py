@@ -206,7 +206,7 @@ def open_cache(spec):
     return StateCache(LocalBackend(spec), spec)
 
 
-# --- The cache -----------------------------------------------------------------
+# --- The cache ---------------------------------------------------------------
 
 class StateCache:
     """Prefixes, states and transitions over a backend; `spec` is what

@@ -33,6 +33,7 @@ search gives the same result in-process and on any cluster.
   it finds there instead of running them.
 """
 
+import collections
 import dataclasses
 import hashlib
 import json
@@ -62,6 +63,9 @@ _RESUBMITS = 3
 #: An episode writes its new states to the cache every this many steps
 #: (and at its end): a worker that dies leaves most of its work there.
 _FLUSH_EVERY = 16
+#: Environments of this many (benchmark, action set) pairs stay open in a
+#: runner between episodes.
+_KEEP_ENVS = 4
 
 
 class VersionMismatch(RuntimeError):
@@ -101,7 +105,9 @@ class EpisodeRunner:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._free = {}        # env key -> [PassPipelineEnv]
+        # env key -> [PassPipelineEnv], least recently used first: each
+        # keeps a compiler started ahead, so only a few benchmarks' stay.
+        self._free = collections.OrderedDict()
         self._benchmarks = {}  # benchmark key -> Benchmark
         self._caches = {}      # (search, cache spec) -> StateCache
         self._checked = set()  # env keys whose namespace was checked
@@ -146,6 +152,7 @@ class EpisodeRunner:
         key = (spec.benchmark_key, spec.actions, spec.env_kwargs, observe)
         with self._lock:
             free = self._free.setdefault(key, [])
+            self._free.move_to_end(key)
             if free:
                 return key, free.pop()
         kwargs = dict(spec.env_kwargs)
@@ -186,6 +193,10 @@ class EpisodeRunner:
         finally:
             with self._lock:
                 self._free.setdefault(key, []).append(env)
+                self._free.move_to_end(key)
+                while len(self._free) > _KEEP_ENVS:
+                    for old in self._free.popitem(last=False)[1]:
+                        old.close()
 
 
 def _ir(obs):
@@ -316,7 +327,7 @@ class _WorkerRunner(_WorkerPluginBase):
         self.runner.close()
 
 
-# --- Executors: where episodes run ---------------------------------------------
+# --- Executors: where episodes run -------------------------------------------
 
 class _Done:
     """A finished in-process episode, shaped like the part of a Dask
@@ -579,7 +590,7 @@ def _drive(executor, bench_ref, proto, result, budget, best, finished,
                 raise
             except CompileError:
                 raise
-            except Exception as e:  # the scheduler gave up on its workers
+            except Exception:  # the scheduler gave up on its workers
                 if attempt >= _RESUBMITS or executor.local:
                     raise
                 stats["retried"] += 1

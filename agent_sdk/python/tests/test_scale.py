@@ -24,7 +24,7 @@ import pytest
 
 from switchyard import baselines, cache as sycache, cluster
 from switchyard.env import PassPipelineEnv, probe_action_space
-from conftest import PYTHONPATH, compiler_env
+from conftest import compiler_env
 
 distributed = pytest.importorskip("distributed")
 redis = pytest.importorskip("redis")
