@@ -235,54 +235,24 @@ def random_search(benchmark, budget_seconds=60.0, *, seed=0, actions="safe",
 
 
 def greedy_search(benchmark, budget_seconds=60.0, *, actions="safe",
-                  env_kwargs=None, progress=None, seed=0, budget_steps=None):
+                  env_kwargs=None, progress=None, seed=0, budget_steps=None,
+                  scheduler=None, cache=None):
     """At each step, the action that shrinks the module most, each
     candidate tried from the current prefix's snapshot. Stops when no
     action shrinks it, or when the budget is spent (then the best candidate
-    tried so far in the step is kept if it shrinks the module)."""
+    tried so far in the step is kept if it shrinks the module).
+
+    \\p scheduler: None to try the candidates here, or a Dask scheduler's
+    address to try them on its workers, a few per task; the result is the
+    same. \\p cache: a state cache (`switchyard.cache`): a search run again
+    finds its trials there. See `switchyard.cluster`."""
+    from .cluster import run_greedy_search
     benchmark = datasets.resolve(benchmark)
     result = _new_result(benchmark, "greedy")
-    env = _env(benchmark, actions, env_kwargs)
     budget = _Budget(result, budget_seconds, budget_steps, progress)
-    try:
-        _, info = env.reset(seed=seed)
-        current = info["inst_count"]
-        budget.record(current)
-        prefix, counts = [], [current]
-        choices = _choices(env)
-        while not budget.spent():
-            step_best = (current, None)
-            for a in choices:
-                if budget.spent():
-                    break
-                try:
-                    env.reset(options={"actions": prefix})
-                except CompileError:
-                    result.crashes += 1
-                    break
-                result.episodes += 1
-                _, _, _, _, info = env.step(a)
-                result.steps += 1
-                if "error" in info:
-                    result.crashes += 1
-                    continue
-                if "previous_error" in info:
-                    continue
-                if info["inst_count"] < step_best[0]:
-                    step_best = (info["inst_count"], a)
-            if step_best[1] is None:
-                break  # a local minimum (or out of budget)
-            prefix.append(step_best[1])
-            current = step_best[0]
-            counts.append(current)
-            budget.record(current)
-    finally:
-        env.close()
-    result.actions = [env.action_names[a] for a in prefix]
-    result.inst_count = current
-    # Shorter prefixes of the path are the runners-up.
-    result.candidates = [(counts[i], result.actions[:i])
-                         for i in range(len(prefix), -1, -1)]
+    run_greedy_search(result, budget, actions=actions,
+                      env_kwargs=env_kwargs, scheduler=scheduler,
+                      cache=cache)
     budget.finish()
     return result
 

@@ -258,6 +258,11 @@ class BenchmarkStates:
         value, = self.cache.backend.get_many([self._prefix_key(())])
         return json.loads(value) if value else None
 
+    def find(self, prefix):
+        """The entry of \\p prefix, or None."""
+        value, = self.cache.backend.get_many([self._prefix_key(prefix)])
+        return json.loads(value) if value else None
+
     def lookup(self, prefix, action, parent_ir):
         """The state after \\p prefix + [\\p action], from this prefix or
         from any other one whose IR is \\p parent_ir's (the IR hash after

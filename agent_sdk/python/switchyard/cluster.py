@@ -89,10 +89,22 @@ class EpisodeSpec:
     cache: Optional[str] = None
     limit: Optional[int] = None      # at most this many steps
     deadline: Optional[float] = None  # time.monotonic(), in-process only
+    # Greedy search: each of `trials` tried after `prefix` (index: the
+    # chunk's number in the step), whose IR hash and count are known.
+    kind: str = "random"
+    prefix: Tuple[str, ...] = ()
+    trials: Tuple[str, ...] = ()
+    parent_ir: Optional[str] = None
+    parent_count: int = 0
 
     @property
     def key(self):
         """The Dask key: the same episode always has the same key."""
+        if self.kind == "trials":
+            return "switchyard-trials-%s-%d-%s-%d" % (
+                self.search, len(self.prefix),
+                hashlib.sha256("\0".join(self.prefix).encode()).hexdigest()[
+                    :16], self.index)
         return "switchyard-episode-%s-%d" % (self.search, self.index)
 
 
@@ -189,7 +201,8 @@ class EpisodeRunner:
         module's bytes). Returns its record (see `_episode`)."""
         key, env = self._env(spec, bench)
         try:
-            return _episode(env, spec, self._cache(spec))
+            run = _trials if spec.kind == "trials" else _episode
+            return run(env, spec, self._cache(spec))
         finally:
             with self._lock:
                 self._free.setdefault(key, []).append(env)
@@ -297,6 +310,66 @@ def _episode(env, spec, cache):
             "worker": "%s:%d" % (socket.gethostname(), os.getpid())}
 
 
+def _trials(env, spec, cache):
+    """Greedy search's trials: each action of \\p spec.trials applied once
+    to the state after spec.prefix, from the cache or from a compiler
+    started on a snapshot of the prefix. The record's "trials" has one
+    [outcome, instructions, IR hash] per trial, in order: outcome "ok",
+    "error" (the compiler crashed), "refused", or "unreachable" (no
+    compiler could start on the prefix: the trials stop there)."""
+    states = cache.states(spec.namespace, spec.benchmark_key) \
+        if cache is not None else None
+    parent_ir = spec.parent_ir
+    if states is not None and parent_ir is None:
+        found = states.find(spec.prefix)
+        parent_ir = found["ir"] if found else None
+    out = []
+    cached = live = 0
+    for i, name in enumerate(spec.trials):
+        if spec.limit is not None and i >= spec.limit:
+            break
+        if spec.deadline is not None and time.monotonic() >= spec.deadline:
+            break
+        hit = states.lookup(spec.prefix, name, parent_ir) \
+            if states is not None else None
+        if hit is not None:
+            cached += 1
+            out.append(["ok", int(hit["inst_count"]), hit["ir"]])
+            continue
+        try:
+            obs, info = env.reset(options={"actions": list(spec.prefix)})
+        except CompileError:
+            out.append(["unreachable", None, None])
+            break
+        if parent_ir is None and "ir-hash" in obs:
+            parent_ir = _ir(obs)
+            if states is not None:
+                states.record(spec.prefix, None, None, {
+                    "ir": parent_ir, "inst_count": info["inst_count"],
+                    "reward": 0.0})
+        obs, _, _, _, info = env.step(name)
+        live += 1
+        if "error" in info:
+            out.append(["error", None, None])
+            continue
+        if "previous_error" in info:
+            out.append(["refused", None, None])
+            continue
+        count, ir = int(info["inst_count"]), _ir(obs)
+        if states is not None and parent_ir is not None:
+            states.record(spec.prefix, name, parent_ir, {
+                "ir": ir, "inst_count": count,
+                "reward": (spec.parent_count - count) / max(1, spec.scale)})
+        out.append(["ok", count, ir])
+    failure = None
+    if states is not None:
+        states.flush()
+        failure = cache.failure
+    return {"index": spec.index, "trials": out, "cached": cached,
+            "live": live, "cache_failure": failure,
+            "worker": "%s:%d" % (socket.gethostname(), os.getpid())}
+
+
 def _dask_episode(spec, bench):
     """The Dask task: the worker's own runner (its plugin) runs it."""
     from distributed import get_worker
@@ -360,7 +433,7 @@ class InProcess:
     def prepare(self, bench):
         return bench
 
-    def submit(self, spec, bench):
+    def submit(self, spec, bench, attempt=0):
         try:
             return _Done(self.runner.run(spec, bench))
         except (VersionMismatch, CompileError) as e:
@@ -491,16 +564,22 @@ def _search_id(agent, bench, ns, seed, actions, patience, max_length):
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def run_random_search(result, budget, *, seed, actions, patience,
-                      max_length, env_kwargs, scheduler=None, cache=None,
-                      log=None):
-    """The driver of `baselines.random_search`: fills \\p result (a
-    SearchResult) within \\p budget (a `baselines._Budget`). \\p scheduler:
-    None (in-process), a Dask address or Client, or an executor; \\p cache:
-    a state cache spec (`cache.open_cache`) or None; \\p log: a path."""
-    from .baselines import _Best
-    from .env import action_set, probe_action_space
+class _Setup:
+    """A search's first spec, and the input's instruction count."""
 
+    def __init__(self, spec, scale_start):
+        self.spec, self.scale_start = spec, scale_start
+
+    @property
+    def search(self):
+        return self.spec.search
+
+
+def _setup(result, agent, seed, actions, patience, max_length, env_kwargs,
+           scheduler, cache):
+    """The spec every task of a search starts from, the executor, and the
+    search's statistics (`result.scale`)."""
+    from .env import action_set, probe_action_space
     bench = result._benchmark
     info = probe_action_space((env_kwargs or {}).get("plugin"),
                               (env_kwargs or {}).get("opt"))
@@ -508,7 +587,7 @@ def run_random_search(result, budget, *, seed, actions, patience,
     ns = namespace(info)
     base = bench.baselines()
     start = base["O0"].inst_count
-    search = _search_id("random", bench, ns, seed, names, patience,
+    search = _search_id(agent, bench, ns, seed, names, patience,
                         max_length)
     cache_spec = cache.spec if hasattr(cache, "spec") else cache
     proto = EpisodeSpec(
@@ -520,12 +599,152 @@ def run_random_search(result, budget, *, seed, actions, patience,
         cache=cache_spec or None)
     executor = scheduler if isinstance(scheduler, (InProcess, DaskCluster)) \
         else connect(scheduler)
-    episode_log = EpisodeLog(log) if log else None
     stats = {"scheduler": executor.description, "workers": 0,
              "cache": cache_spec or None, "cached_steps": 0,
              "live_steps": 0, "resumed_episodes": 0, "retried": 0,
              "cache_failure": None, "search": search}
     result.scale = stats
+    return _Setup(proto, start), executor, stats
+
+
+def _note(record, stats, warned):
+    """Counts a record's cached and live steps; warns once (when
+    \\p warned is False) if it says the cache failed. Returns whether a
+    warning was given by now."""
+    stats["cached_steps"] += record["cached"]
+    stats["live_steps"] += record["live"]
+    failure = record.get("cache_failure")
+    if failure and not warned:
+        stats["cache_failure"] = failure
+        warnings.warn(CacheUnavailable(
+            "the state cache is gone (%s): the search goes on without it"
+            % failure), stacklevel=5)
+        return True
+    return warned
+
+
+def run_greedy_search(result, budget, *, actions, env_kwargs,
+                      scheduler=None, cache=None, chunk=8):
+    """The driver of `baselines.greedy_search`: at each step, every action
+    tried after the current prefix (in-process, in order; on a cluster, in
+    tasks of \\p chunk actions, all at once), and the results taken in
+    action order until the budget is spent, as a serial search would.
+    Fills and returns \\p result; the path is `result.actions`, and
+    `result.candidates` its prefixes."""
+    setup, executor, stats = _setup(result, "greedy", 0, actions, 0, 0,
+                                    env_kwargs, scheduler, cache)
+    proto = setup.spec
+    names = proto.actions
+    current = setup.scale_start
+    budget.record(current)
+    prefix, counts, parent_ir = [], [current], None
+    warned = False
+    try:
+        stats["workers"] = executor.workers()
+        bench_ref = executor.prepare(result._benchmark)
+        while not budget.spent():
+            if executor.local:
+                chunks = [names]
+            else:
+                chunks = [names[i:i + chunk]
+                          for i in range(0, len(names), chunk)]
+
+            def spec_of(k):
+                limit = deadline = None
+                if executor.local:
+                    if budget.steps is not None:
+                        limit = budget.steps - result.steps
+                    deadline = budget.start + budget.seconds
+                return dataclasses.replace(
+                    proto, kind="trials", index=k, prefix=tuple(prefix),
+                    trials=tuple(chunks[k]), parent_ir=parent_ir,
+                    parent_count=current, limit=limit, deadline=deadline,
+                    cache=None if warned else proto.cache)
+
+            futures = {}
+            if not executor.local:
+                futures = {k: executor.submit(spec_of(k), bench_ref)
+                           for k in range(len(chunks))}
+            step_best = (current, None, None)
+            stop = False
+            try:
+                for k in range(len(chunks)):
+                    if budget.spent():
+                        break
+                    record = _result_of(
+                        executor, futures.get(k), lambda a, k=k:
+                        executor.submit(spec_of(k), bench_ref, a),
+                        stats)
+                    warned = _note(record, stats, warned)
+                    for name, (outcome, count, ir) in zip(
+                            chunks[k], record["trials"]):
+                        if budget.spent():
+                            stop = True
+                            break
+                        if outcome == "unreachable":
+                            result.crashes += 1
+                            stop = True
+                            break
+                        result.episodes += 1
+                        result.steps += 1
+                        if outcome == "error":
+                            result.crashes += 1
+                        elif outcome == "ok" and count < step_best[0]:
+                            step_best = (count, name, ir)
+                    if stop:
+                        break
+            finally:
+                for future in futures.values():
+                    future.cancel()
+            if step_best[1] is None:
+                break  # a local minimum (or out of budget)
+            current, name, parent_ir = step_best
+            prefix.append(name)
+            counts.append(current)
+            budget.record(current)
+    finally:
+        if executor is not scheduler:
+            executor.close()
+    result.actions = list(prefix)
+    result.inst_count = current
+    result.candidates = [(counts[i], result.actions[:i])
+                         for i in range(len(prefix), -1, -1)]
+    return result
+
+
+def _result_of(executor, future, resubmit, stats):
+    """The record of \\p future (in-process: None, and \\p resubmit(0)
+    runs it now); a task the scheduler gave up on is submitted again."""
+    attempt = 0
+    if future is None:
+        future = resubmit(0)
+    while True:
+        try:
+            return future.result()
+        except (VersionMismatch, CompileError):
+            raise
+        except Exception:
+            if attempt >= _RESUBMITS or executor.local:
+                raise
+            attempt += 1
+            stats["retried"] += 1
+            future = resubmit(attempt)
+
+
+def run_random_search(result, budget, *, seed, actions, patience,
+                      max_length, env_kwargs, scheduler=None, cache=None,
+                      log=None):
+    """The driver of `baselines.random_search`: fills \\p result (a
+    SearchResult) within \\p budget (a `baselines._Budget`). \\p scheduler:
+    None (in-process), a Dask address or Client, or an executor; \\p cache:
+    a state cache spec (`cache.open_cache`) or None; \\p log: a path."""
+    from .baselines import _Best
+    setup, executor, stats = _setup(result, "random", seed, actions,
+                                    patience, max_length, env_kwargs,
+                                    scheduler, cache)
+    bench = result._benchmark
+    proto, search, start = setup.spec, setup.search, setup.scale_start
+    episode_log = EpisodeLog(log) if log else None
     best = _Best(start)
     budget.record(best.count)
     finished = episode_log.finished(search) if episode_log else {}
@@ -599,15 +818,8 @@ def _drive(executor, bench_ref, proto, result, budget, best, finished,
                 continue
             if i in done or i < accepted:
                 continue  # a result for this episode is already in
-            failure = record.get("cache_failure")
-            if failure and spec_cache:
+            if _note(record, stats, spec_cache is None):
                 spec_cache = None
-                stats["cache_failure"] = failure
-                warnings.warn(CacheUnavailable(
-                    "the state cache is gone (%s): the search goes on "
-                    "without it" % failure), stacklevel=4)
-            stats["cached_steps"] += record["cached"]
-            stats["live_steps"] += record["live"]
             if episode_log and record["complete"]:
                 episode_log.write(proto.search, record)
             done[i] = record

@@ -362,8 +362,8 @@ def _search_all(args, data, progress):
 
 
 def _scale_kwargs(args):
-    """The random search's --scheduler (connected once for every
-    benchmark), --state-cache and --log."""
+    """The random and greedy searches' --scheduler (connected once for
+    every benchmark), --state-cache and --log."""
     kwargs = {}
     if args.scheduler:
         kwargs["scheduler"] = args.scheduler
@@ -377,10 +377,16 @@ def _scale_kwargs(args):
 def _check_scale_args(args):
     if not (args.scheduler or args.state_cache or args.log):
         return
-    if args.agent != "random":
-        raise UsageError("--scheduler, --state-cache and --log work with "
-                         "--agent random (its episodes are independent), "
-                         "not with %s" % args.agent)
+    if args.agent not in ("random", "greedy") and (args.scheduler or
+                                                   args.state_cache):
+        raise UsageError("--scheduler and --state-cache work with --agent "
+                         "random or greedy, not with %s (it learns online, "
+                         "one episode after another)" % args.agent)
+    if args.log and args.agent != "random":
+        raise UsageError("--log works with --agent random (its episodes "
+                         "are independent), not with %s; --state-cache "
+                         "makes a greedy search run again cheap"
+                         % args.agent)
     if args.scheduler and args.jobs > 1:
         raise UsageError("--scheduler and --jobs: the cluster runs the "
                          "episodes; search the benchmarks one at a time")
@@ -595,8 +601,8 @@ def make_parser(prog="python3 -m switchyard"):
                      help="no progress output")
     run.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                      default=os.environ.get("SWITCHYARD_SCHEDULER"),
-                     help="run the random search's episodes on this Dask "
-                     "cluster (default: $SWITCHYARD_SCHEDULER, else in "
+                     help="run the random search's episodes (greedy's "
+                     "trials) on this Dask cluster (default: $SWITCHYARD_SCHEDULER, else in "
                      "this process); docs/scale.md")
     run.add_argument("--state-cache", metavar="URL",
                      default=os.environ.get("SWITCHYARD_STATE_CACHE"),

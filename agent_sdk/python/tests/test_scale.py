@@ -142,6 +142,29 @@ def test_dask_and_redis_give_the_in_process_result(reference, dask_client,
     assert s["cache_failure"] is None
 
 
+#: Greedy search's actions here: few, so that it takes a few steps.
+SMALL = ["sroa", "instcombine", "simplifycfg", "gvn", "early-cse", "dse",
+         "inline", "mem2reg", "sccp", "adce", "ipsccp", "globalopt"]
+GREEDY_STEPS = 40
+
+
+def greedy(**kwargs):
+    return baselines.greedy_search(BENCH, 600, actions=SMALL,
+                                   budget_steps=GREEDY_STEPS, **kwargs)
+
+
+def test_greedy_on_the_cluster_is_greedy_in_process(dask_client,
+                                                    redis_server):
+    ref = greedy()
+    assert ref.steps == GREEDY_STEPS and len(ref.actions) >= 2
+    r = greedy(scheduler=dask_client, cache=redis_server.url)
+    same_search(r, ref)
+    assert r.scale["workers"] == 2
+    again = greedy(scheduler=dask_client, cache=redis_server.url)
+    same_search(again, ref)
+    assert again.scale["cached_steps"] >= GREEDY_STEPS
+
+
 def worker_pids(client):
     return client.run(os.getpid)
 
@@ -315,7 +338,9 @@ def test_the_runner_on_the_cluster(reference, dask_client, redis_server,
 
 
 @pytest.mark.parametrize("extra, message", [
-    (["--agent", "greedy", "--log", "x.log"], "work with --agent random"),
+    (["--agent", "greedy", "--log", "x.log"], "--log works with --agent "
+     "random"),
+    (["--agent", "qlearn", "--state-cache", "local"], "random or greedy"),
     (["--scheduler", "tcp://127.0.0.1:1", "--jobs", "2"], "--jobs"),
     (["--state-cache", "ftp://nowhere"], "unknown state cache"),
 ])
