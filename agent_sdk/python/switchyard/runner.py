@@ -602,8 +602,9 @@ def make_parser(prog="python3 -m switchyard"):
     run.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                      default=os.environ.get("SWITCHYARD_SCHEDULER"),
                      help="run the random search's episodes (greedy's "
-                     "trials) on this Dask cluster (default: $SWITCHYARD_SCHEDULER, else in "
-                     "this process); docs/scale.md")
+                     "trials) on this Dask cluster (default: "
+                     "$SWITCHYARD_SCHEDULER, else in this process); "
+                     "docs/scale.md")
     run.add_argument("--state-cache", metavar="URL",
                      default=os.environ.get("SWITCHYARD_STATE_CACHE"),
                      help="states already reached, shared: "
