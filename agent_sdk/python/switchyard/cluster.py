@@ -66,6 +66,9 @@ _FLUSH_EVERY = 16
 #: Environments of this many (benchmark, action set) pairs stay open in a
 #: runner between episodes.
 _KEEP_ENVS = 4
+#: An episode that leaves the cache after at most this many steps replays
+#: them in a compiler; after more, it starts one on a snapshot.
+_REPLAY_MAX = 16
 
 
 class VersionMismatch(RuntimeError):
@@ -217,6 +220,27 @@ def _ir(obs):
     return "%016x" % int(obs["ir-hash"]) if "ir-hash" in obs else None
 
 
+def _go_live(env, prefix, chosen):
+    """Brings \\p env to the state after \\p prefix (names; \\p chosen,
+    the same as env indices): a short prefix is replayed in the compiler
+    started ahead on the input, a long one starts a compiler on a
+    snapshot (an opt-22 run of its own, and a compiler not started
+    ahead: about as long as 20 steps). Returns why it failed, or ""."""
+    try:
+        if len(prefix) > _REPLAY_MAX:
+            env.reset(options={"actions": prefix})
+            return ""
+        env.reset()
+        for a in chosen:
+            _, _, _, _, info = env.step(a)
+            if "error" in info or "previous_error" in info:
+                return (info.get("error") or info["previous_error"]
+                        ).splitlines()[0]
+    except CompileError as e:
+        return str(e).splitlines()[0] if str(e) else repr(e)
+    return ""
+
+
 def _episode(env, spec, cache):
     """One random episode: an action drawn at each step from the episode's
     own generator, until \\p spec.patience steps pass without a new best
@@ -261,10 +285,8 @@ def _episode(env, spec, cache):
             cached += 1
         else:
             if not live:
-                try:
-                    env.reset(options={"actions": prefix})
-                except CompileError as e:
-                    crash = str(e).splitlines()[0] if str(e) else repr(e)
+                crash = _go_live(env, prefix, chosen)
+                if crash:
                     break
                 live = True
             obs, _, _, _, info = env.step(a)
