@@ -124,7 +124,9 @@ class EpisodeRunner:
         # keeps a compiler started ahead, so only a few benchmarks' stay.
         self._free = collections.OrderedDict()
         self._benchmarks = {}  # benchmark key -> Benchmark
-        self._caches = {}      # (search, cache spec) -> StateCache
+        # (search, cache spec) -> StateCache: a connection per search, so
+        # that a cache that failed in one search is tried again in the next.
+        self._caches = collections.OrderedDict()
         self._checked = set()  # env keys whose namespace was checked
 
     def close(self):
@@ -197,6 +199,9 @@ class EpisodeRunner:
             key = (spec.search, spec.cache)
             if key not in self._caches:
                 self._caches[key] = open_cache(spec.cache)
+                while len(self._caches) > _KEEP_ENVS:
+                    self._caches.popitem(last=False)[1].close()
+            self._caches.move_to_end(key)
             return self._caches[key]
 
     def run(self, spec, bench):
