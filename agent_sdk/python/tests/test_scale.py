@@ -74,8 +74,13 @@ class RedisServer:
 
     def stop(self):
         if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)  # if frozen
             self.proc.terminate()
             self.proc.wait(10)
+
+    def freeze(self):
+        """Still listening, never answering: a hung server or network."""
+        self.proc.send_signal(signal.SIGSTOP)
 
 
 @pytest.fixture
@@ -217,13 +222,14 @@ def test_redis_stopped_mid_run_one_warning(reference, dask_client,
     same_search(r, reference)
 
 
-def test_in_process_redis_stopped_one_warning(reference, redis_server):
+@pytest.mark.parametrize("how", ["stop", "freeze"])
+def test_in_process_redis_stopped_one_warning(reference, redis_server, how):
     seen = []
 
     def stop_redis(elapsed, best):
         seen.append(elapsed)
         if len(seen) == 3:
-            redis_server.stop()
+            getattr(redis_server, how)()
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
