@@ -663,12 +663,13 @@ def run_greedy_search(result, budget, *, actions, env_kwargs,
     proto = setup.spec
     names = proto.actions
     current = setup.scale_start
-    budget.record(current)
     prefix, counts, parent_ir = [], [current], None
     warned = False
     try:
         stats["workers"] = executor.workers()
         bench_ref = executor.prepare(result._benchmark)
+        budget.start = time.monotonic()  # as random search's
+        budget.record(current)
         while not budget.spent():
             if executor.local:
                 chunks = [names]
@@ -773,11 +774,14 @@ def run_random_search(result, budget, *, seed, actions, patience,
     proto, search, start = setup.spec, setup.search, setup.scale_start
     episode_log = EpisodeLog(log) if log else None
     best = _Best(start)
-    budget.record(best.count)
     finished = episode_log.finished(search) if episode_log else {}
     try:
         stats["workers"] = executor.workers()
         bench_ref = executor.prepare(bench)
+        # The budget is for the search: the module, the baselines, the
+        # probe and the cluster's connection come first.
+        budget.start = time.monotonic()
+        budget.record(best.count)
         _drive(executor, bench_ref, proto, result, budget, best, finished,
                episode_log, stats)
     finally:
