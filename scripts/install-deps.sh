@@ -25,6 +25,8 @@ packages=(
   # observation.
   python3-tqdm python3-tabulate python3-pyelftools python3-matplotlib
   python3-networkx
+  # Searches on a Dask cluster, the shared state cache (docs/scale.md).
+  python3-distributed python3-dask redis-server python3-redis
 )
 
 missing=()

@@ -74,6 +74,9 @@ class SearchResult:
     # time it improved, and where the search stopped.
     trace: List = field(default_factory=list)
     shortened: int = 0           # actions `shorten` dropped
+    # Where the episodes ran, the state cache's hits, episodes resumed
+    # from a log (switchyard.cluster); None for searches without them.
+    scale: Optional[Dict] = None
 
     @property
     def ic_vs_oz(self):
@@ -204,111 +207,52 @@ class _Budget:
 
 def random_search(benchmark, budget_seconds=60.0, *, seed=0, actions="safe",
                   patience=20, max_length=200, env_kwargs=None,
-                  progress=None, budget_steps=None):
+                  progress=None, budget_steps=None, scheduler=None,
+                  cache=None, log=None):
     """Random episodes until the budget is spent (\\p budget_seconds, and
     \\p budget_steps steps if given: with a step budget, the same seed
-    gives the same result on any machine). An episode ends after
-    \\p patience steps without a new best of its own (or \\p max_length
-    steps); every prefix counts."""
+    gives the same result on any machine and any cluster). An episode ends
+    after \\p patience steps without a new best of its own (or
+    \\p max_length steps); every prefix counts. Each episode has a
+    generator of its own, seeded by \\p seed and its index.
+
+    \\p scheduler: None to run the episodes here, or a Dask scheduler's
+    address ("tcp://HOST:PORT") to run them on its workers. \\p cache: a
+    state cache ("redis://HOST:PORT/DB", "local", a sqlite3 path;
+    `switchyard.cache`). \\p log: a file of finished episodes; a search
+    started again with it does not run them again. See
+    `switchyard.cluster` and docs/scale.md."""
+    from .cluster import run_random_search
     benchmark = datasets.resolve(benchmark)
-    rng = np.random.default_rng(seed)
-    # The budget is for the search: the module, baselines and the action
-    # space probe (cached after the first time) come first.
     result = _new_result(benchmark, "random")
-    env = _env(benchmark, actions, env_kwargs)
     budget = _Budget(result, budget_seconds, budget_steps, progress)
-    try:
-        _, info = env.reset(seed=seed)
-        best = _Best(info["inst_count"])
-        budget.record(best.count)
-        choices = _choices(env)
-        first = True
-        while not budget.spent():
-            if not first:
-                _, info = env.reset()
-            first = False
-            result.episodes += 1
-            episode_best, stale = info["inst_count"], 0
-            episode_actions = []
-            for _ in range(max_length):
-                a = choices[int(rng.integers(len(choices)))]
-                _, _, term, trunc, info = env.step(a)
-                result.steps += 1
-                if "error" in info:
-                    result.crashes += 1
-                    break
-                count = info["inst_count"]
-                if count < episode_best:
-                    episode_best, stale = count, 0
-                    episode_actions = env.action_history
-                    if count < best.count:
-                        budget.record(count)
-                else:
-                    stale += 1
-                if term or trunc or stale >= patience or budget.spent():
-                    break
-            # One candidate per episode: runners-up that do not share the
-            # best one's prefix, in case it miscompiles.
-            if episode_actions:
-                best.offer(episode_best, episode_actions)
-            budget.record(best.count)
-    finally:
-        env.close()
-    result.actions, result.inst_count = best.actions, best.count
-    result.candidates = best.candidates()
+    run_random_search(result, budget, seed=seed, actions=actions,
+                      patience=patience, max_length=max_length,
+                      env_kwargs=env_kwargs, scheduler=scheduler,
+                      cache=cache, log=log)
     budget.finish()
     return result
 
 
 def greedy_search(benchmark, budget_seconds=60.0, *, actions="safe",
-                  env_kwargs=None, progress=None, seed=0, budget_steps=None):
+                  env_kwargs=None, progress=None, seed=0, budget_steps=None,
+                  scheduler=None, cache=None):
     """At each step, the action that shrinks the module most, each
     candidate tried from the current prefix's snapshot. Stops when no
     action shrinks it, or when the budget is spent (then the best candidate
-    tried so far in the step is kept if it shrinks the module)."""
+    tried so far in the step is kept if it shrinks the module).
+
+    \\p scheduler: None to try the candidates here, or a Dask scheduler's
+    address to try them on its workers, a few per task; the result is the
+    same. \\p cache: a state cache (`switchyard.cache`): a search run again
+    finds its trials there. See `switchyard.cluster`."""
+    from .cluster import run_greedy_search
     benchmark = datasets.resolve(benchmark)
     result = _new_result(benchmark, "greedy")
-    env = _env(benchmark, actions, env_kwargs)
     budget = _Budget(result, budget_seconds, budget_steps, progress)
-    try:
-        _, info = env.reset(seed=seed)
-        current = info["inst_count"]
-        budget.record(current)
-        prefix, counts = [], [current]
-        choices = _choices(env)
-        while not budget.spent():
-            step_best = (current, None)
-            for a in choices:
-                if budget.spent():
-                    break
-                try:
-                    env.reset(options={"actions": prefix})
-                except CompileError:
-                    result.crashes += 1
-                    break
-                result.episodes += 1
-                _, _, _, _, info = env.step(a)
-                result.steps += 1
-                if "error" in info:
-                    result.crashes += 1
-                    continue
-                if "previous_error" in info:
-                    continue
-                if info["inst_count"] < step_best[0]:
-                    step_best = (info["inst_count"], a)
-            if step_best[1] is None:
-                break  # a local minimum (or out of budget)
-            prefix.append(step_best[1])
-            current = step_best[0]
-            counts.append(current)
-            budget.record(current)
-    finally:
-        env.close()
-    result.actions = [env.action_names[a] for a in prefix]
-    result.inst_count = current
-    # Shorter prefixes of the path are the runners-up.
-    result.candidates = [(counts[i], result.actions[:i])
-                         for i in range(len(prefix), -1, -1)]
+    run_greedy_search(result, budget, actions=actions,
+                      env_kwargs=env_kwargs, scheduler=scheduler,
+                      cache=cache)
     budget.finish()
     return result
 

@@ -6,6 +6,8 @@
         [--actions safe|compact|all|NAME,...] [--seed N] [--jobs N]
         [--budget-steps N] [--plot out.png] [--json out.json]
         [--show-sequences] [--no-validate]
+        [--scheduler tcp://HOST:PORT] [--state-cache redis://HOST:PORT/DB]
+        [--log FILE]
     python3 -m switchyard baselines [--dataset ...] [--benchmarks ...]
 
 For each benchmark, the agent searches for the action sequence with the
@@ -106,12 +108,23 @@ class Progress:
         if not self.enabled:
             return
         v = result.validation
+        scale = ""
+        if result.scale:
+            s = result.scale
+            ran = s["cached_steps"] + s["live_steps"]
+            scale = " (%s%s%s)" % (
+                s["scheduler"],
+                ", %d%% of steps from the cache" % (
+                    100 * s["cached_steps"] // max(1, ran))
+                if s["cache"] and ran else "",
+                ", %d resumed" % s["resumed_episodes"]
+                if s["resumed_episodes"] else "")
         self.bar.write(
             "[%d/%d] %s: %d instructions (%.3fx -Oz) in %.0fs, %d episodes"
-            "%s" % (self.finished, self.total, result.benchmark,
-                    result.inst_count, result.ic_vs_oz, result.seconds,
-                    result.episodes, "" if v is None else
-                    ", valid" if v.ok else ", INVALID: " + v.error),
+            "%s%s" % (self.finished, self.total, result.benchmark,
+                      result.inst_count, result.ic_vs_oz, result.seconds,
+                      result.episodes, scale, "" if v is None else
+                      ", valid" if v.ok else ", INVALID: " + v.error),
             file=self.stream)
 
     def close(self):
@@ -265,12 +278,14 @@ def _select(args):
 
 def run_benchmark(bench, agent, budget_seconds, *, seed=0, actions=None,
                   budget_steps=None, env_kwargs=None, shorten_seconds=None,
-                  validate=True, check=True, plugin=None, progress=None):
+                  validate=True, check=True, plugin=None, progress=None,
+                  scale=None):
     """Searches one benchmark, shortens its best sequence and validates it:
     what the runner does per benchmark (in a worker process with --jobs).
-    Returns the SearchResult."""
+    \\p scale: the random search's scheduler, cache and log
+    (`switchyard.cluster`). Returns the SearchResult."""
     kwargs = dict(seed=seed, env_kwargs=env_kwargs, progress=progress,
-                  budget_steps=budget_steps)
+                  budget_steps=budget_steps, **(scale or {}))
     if actions:
         kwargs["actions"] = actions
     result = bl.search(agent, bench, budget_seconds, **kwargs)
@@ -299,7 +314,7 @@ def _search_all(args, data, progress):
                   budget_steps=args.budget_steps, env_kwargs=env_kwargs,
                   shorten_seconds=args.shorten_seconds,
                   validate=not args.no_validate, check=not args.no_check,
-                  plugin=args.plugin)
+                  plugin=args.plugin, scale=_scale_kwargs(args))
     benches = list(data)
     if args.jobs <= 1 or len(benches) <= 1:
         results = []
@@ -344,6 +359,52 @@ def _search_all(args, data, progress):
     return results
 
 
+def _scale_kwargs(args):
+    """The random and greedy searches' --scheduler (connected once for
+    every benchmark), --state-cache and --log."""
+    kwargs = {}
+    if args.scheduler:
+        kwargs["scheduler"] = args.scheduler
+    if args.state_cache:
+        kwargs["cache"] = args.state_cache
+    if args.log:
+        kwargs["log"] = args.log
+    return kwargs
+
+
+def _check_scale_args(args):
+    if not (args.scheduler or args.state_cache or args.log):
+        return
+    if args.agent not in ("random", "greedy") and (args.scheduler or
+                                                   args.state_cache):
+        raise UsageError("--scheduler and --state-cache work with --agent "
+                         "random or greedy, not with %s (it learns online, "
+                         "one episode after another)" % args.agent)
+    if args.log and args.agent != "random":
+        raise UsageError("--log works with --agent random (its episodes "
+                         "are independent), not with %s; --state-cache "
+                         "makes a greedy search run again cheap"
+                         % args.agent)
+    if args.scheduler and args.jobs > 1:
+        raise UsageError("--scheduler and --jobs: the cluster runs the "
+                         "episodes; search the benchmarks one at a time")
+    if args.state_cache:
+        from .cache import open_cache
+        try:
+            open_cache(args.state_cache).close()
+        except (ValueError, OSError) as e:
+            raise UsageError("--state-cache %s: %s" % (args.state_cache, e)) \
+                from None
+    _check_output(args.log, "--log")
+    if args.scheduler:
+        from .cluster import connect
+        try:
+            args.scheduler = connect(args.scheduler)
+        except (ValueError, OSError) as e:
+            raise UsageError("--scheduler %s: %s" % (args.scheduler, e)) \
+                from None
+
+
 def _check_output(path, what):
     if path is None:
         return
@@ -386,6 +447,15 @@ def _check_run_args(args):
 def _run(args):
     _check_run_args(args)
     data = _select(args)
+    _check_scale_args(args)
+    try:
+        return _run_searches(args, data)
+    finally:
+        if hasattr(args.scheduler, "close"):
+            args.scheduler.close()
+
+
+def _run_searches(args, data):
     progress = Progress(len(data), args.agent, args.budget_seconds,
                         enabled=not args.quiet)
     try:
@@ -530,6 +600,21 @@ def make_parser(prog="python3 -m switchyard"):
                      help="validate counts but do not run self-checks")
     run.add_argument("-q", "--quiet", action="store_true",
                      help="no progress output")
+    run.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                     default=os.environ.get("SWITCHYARD_SCHEDULER"),
+                     help="run the random search's episodes (greedy's "
+                     "trials) on this Dask cluster (default: "
+                     "$SWITCHYARD_SCHEDULER, else in this process); "
+                     "docs/scale.md")
+    run.add_argument("--state-cache", metavar="URL",
+                     default=os.environ.get("SWITCHYARD_STATE_CACHE"),
+                     help="states already reached, shared: "
+                     "redis://HOST:PORT/DB, 'local' (sqlite3 in the cache "
+                     "directory) or a sqlite3 file (default: "
+                     "$SWITCHYARD_STATE_CACHE, else none)")
+    run.add_argument("--log", metavar="FILE",
+                     help="finished episodes, one JSON line each: a run "
+                     "stopped and started again with it repeats none")
     base = sub.add_parser("baselines", help="print (and cache) the "
                           "-O0/-Oz/-O3 baselines")
     _common(base)
