@@ -18,6 +18,7 @@
 #include "LoopVectorizeHook.h"
 #include "PassGateHook.h"
 #include "PipelineHook.h"
+#include "RewriteHook.h"
 #include "switchyard/core/Config.h"
 #include "switchyard/core/InProcessProvider.h"
 #include "switchyard/core/SocketProvider.h"
@@ -27,10 +28,12 @@
 #include "llvm/IR/PassInstrumentation.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Plugins/PassPlugin.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <dlfcn.h>
 
 using namespace llvm;
 using namespace switchyard;
@@ -75,12 +78,20 @@ struct Runtime {
       : Sessions(providerFactory(C),
             SessionOptions{C.OnFailure, {}}, offeredKinds(C)),
         Gate(Sessions, PIC), Inline(Sessions), Unroll(Sessions),
-        Vectorize(Sessions, C.AllowFPReorder), Distribute(Sessions), Licm(Sessions) {
-    if (C.enabled(DecisionKind::PassPipeline)) {
-      Pipeline = std::make_shared<PipelineHook>(
-          Sessions, PB, PipelineOptions{C.PipelineMaxSteps, C.PipelineOut});
-      Sessions.setActionSpace(Pipeline->space().options());
-    }
+        Vectorize(Sessions, C.AllowFPReorder), Distribute(Sessions), Licm(Sessions) {}
+
+  /// Builds the pass-pipeline action space once every kind's pass names are
+  /// registered: the plugin's own passes (switchyard-rewrite) are actions.
+  void startPipeline(const Config &C, PassBuilder &PB) {
+    if (!C.enabled(DecisionKind::PassPipeline))
+      return;
+    std::vector<std::string> PluginPasses;
+    if (Rewrite)
+      PluginPasses.push_back("switchyard-rewrite");
+    Pipeline = std::make_shared<PipelineHook>(
+        Sessions, PB, PipelineOptions{C.PipelineMaxSteps, C.PipelineOut},
+        PluginPasses);
+    Sessions.setActionSpace(Pipeline->space().options());
   }
 
   ~Runtime() {
@@ -95,8 +106,11 @@ struct Runtime {
   LoopVectorizeHook Vectorize;
   LoopDistributeHook Distribute;
   LicmHook Licm;
+  std::unique_ptr<RewriteHook> Rewrite;
   std::shared_ptr<PipelineHook> Pipeline;
 };
+
+[[noreturn]] void exitOnConfigError(const Twine &Msg);
 
 /// Adds the loop decisions of \p RT's hook \p Member as a function pass,
 /// under \p Name for custom `opt -passes=` pipelines.
@@ -217,6 +231,42 @@ void registerLicm(PassBuilder &PB, PassInstrumentationCallbacks &,
   parseLoopKindName(PB, "switchyard-licm-decisions", RT, &Runtime::Licm);
 }
 
+/// Where the built-in rule catalog is: beside this plugin's own file.
+std::string builtinRulesPath() {
+  Dl_info Info;
+  if (!dladdr(reinterpret_cast<void *>(&builtinRulesPath), &Info) ||
+      !Info.dli_fname)
+    return "builtin.rules";
+  SmallString<256> Path(sys::path::parent_path(Info.dli_fname));
+  sys::path::append(Path, "builtin.rules");
+  return std::string(Path);
+}
+
+void registerRewrite(PassBuilder &PB, PassInstrumentationCallbacks &,
+                     const Config &C, const std::shared_ptr<Runtime> &RT) {
+  // Parsed and checked against their proof records once, here: a bad rule
+  // file fails the compile before it starts.
+  std::vector<std::string> Files = {builtinRulesPath()};
+  Files.insert(Files.end(), C.RuleFiles.begin(), C.RuleFiles.end());
+  RewriteCatalog Catalog;
+  std::string Err;
+  if (!Catalog.load(Files, Err))
+    exitOnConfigError("rewrite rules: " + Err);
+  RT->Rewrite = std::make_unique<RewriteHook>(RT->Sessions, std::move(Catalog));
+  PB.registerPeepholeEPCallback(
+      [RT](FunctionPassManager &FPM, OptimizationLevel) {
+        FPM.addPass(RewritePass(*RT->Rewrite));
+      });
+  PB.registerPipelineParsingCallback(
+      [RT](StringRef Name, FunctionPassManager &FPM,
+           ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name != "switchyard-rewrite")
+          return false;
+        FPM.addPass(RewritePass(*RT->Rewrite));
+        return true;
+      });
+}
+
 /// The decision kinds this plugin implements, one row each, in registration
 /// order. Everything that lists kinds comes from here: which kinds exist
 /// (SWITCHYARD_HOOKS is checked against it), which are offered in the
@@ -234,6 +284,7 @@ const KindUnit Kinds[] = {
     {DecisionKind::Licm, registerLicm},
     {DecisionKind::LoopDistribute, registerLoopDistribute},
     {DecisionKind::LoopVectorize, registerLoopVectorize},
+    {DecisionKind::Rewrite, registerRewrite},
 };
 
 ArrayRef<DecisionKind> implementedKinds() {
@@ -323,6 +374,7 @@ void registerCallbacks(PassBuilder &PB) {
   for (const KindUnit &U : Kinds)
     if (C->enabled(U.Kind))
       U.Register(PB, *PIC, *C, RT);
+  RT->startPipeline(*C, PB);
 }
 
 } // namespace

@@ -388,7 +388,7 @@ public:
       return fail(Line, "no source pattern");
     if (R.Target.empty())
       return fail(Line, "no target after '=>'");
-    const Value &Root = R.Values[R.root().Def];
+    const Var &Root = R.Values[R.root().Def];
     const Inst &Last = R.Target.back();
     if (Last.Def != R.root().Def)
       return fail(Last.Line, "the target's last instruction must define %" +
@@ -457,13 +457,13 @@ private:
     }
     auto It = Names.find(std::string(Name));
     if (It != Names.end()) {
-      Value &V = R.Values[It->second];
+      Var &V = R.Values[It->second];
       if (Annot && *Annot != V.Ty) {
         fail(Line, "%" + V.Name + " is " + V.Ty.str() + ", not " +
                        Annot->str());
         return -1;
       }
-      if (!InSource && V.R == Value::Target && !TargetDefined.count(V.Name)) {
+      if (!InSource && V.R == Var::Target && !TargetDefined.count(V.Name)) {
         fail(Line, "%" + V.Name + " is used before it is defined");
         return -1;
       }
@@ -474,10 +474,10 @@ private:
                      "' (the target uses the source's values and its own)");
       return -1;
     }
-    Value V;
+    Var V;
     V.Name = std::string(Name);
     V.Ty = Annot ? *Annot : Expected ? *Expected : TypeRef{1};
-    V.R = Value::Input;
+    V.R = Var::Input;
     R.Values.push_back(V);
     Names[V.Name] = R.Values.size() - 1;
     return static_cast<int>(R.Values.size() - 1);
@@ -490,14 +490,14 @@ private:
       if (It != Names.end())
         return fail(Line, "%" + Name + " is defined twice (or used before "
                                        "its definition)");
-      R.Values.push_back({Name, I.Ty, Value::Source});
+      R.Values.push_back({Name, I.Ty, Var::Source});
       Names[Name] = R.Values.size() - 1;
       I.Def = R.Values.size() - 1;
       R.Source.push_back(I);
       return true;
     }
     if (It != Names.end()) {
-      const Value &V = R.Values[It->second];
+      const Var &V = R.Values[It->second];
       bool IsRoot = !R.Source.empty() && It->second == R.root().Def;
       if (!IsRoot)
         return fail(Line, "the target redefines %" + Name);
@@ -510,7 +510,7 @@ private:
     }
     if (RootDefined)
       return fail(Line, "nothing may follow the target's root");
-    R.Values.push_back({Name, I.Ty, Value::Target});
+    R.Values.push_back({Name, I.Ty, Var::Target});
     Names[Name] = R.Values.size() - 1;
     TargetDefined[Name] = true;
     I.Def = R.Values.size() - 1;
@@ -526,7 +526,7 @@ private:
     if (X.K != Expr::Symbol)
       return fail(Line, "a source operand is a value, a constant (C, C1, "
                         "...) or an integer");
-    Constant &C = R.Constants[X.Sym];
+    ConstSym &C = R.Constants[X.Sym];
     if (!SymbolTyped.count(X.Sym)) {
       C.Ty = Ty;
       SymbolTyped[X.Sym] = true;

@@ -33,12 +33,12 @@ public:
       : C(C), R(R), W(W), SourceUB(C.bool_val(false)),
         TargetUB(C.bool_val(false)), SourceFresh(C) {
     countUses();
-    for (const Constant &K : R.Constants)
+    for (const ConstSym &K : R.Constants)
       Consts.push_back(C.bv_const(K.Name.c_str(), K.Ty.bits(W)));
     for (size_t I = 0; I < R.Values.size(); ++I) {
-      const Value &V = R.Values[I];
+      const Var &V = R.Values[I];
       Slots.emplace_back();
-      if (V.R != Value::Input)
+      if (V.R != Var::Input)
         continue;
       Input In{C.bv_const(("%" + V.Name).c_str(), V.Ty.bits(W)),
                C.bool_const(("%" + V.Name + ".poison").c_str()),
@@ -49,18 +49,37 @@ public:
     }
   }
 
-  /// The first precondition that is pow2(E), if any: the prover splits on
-  /// E's exponent, so that each case has concrete constants, which Z3
-  /// solves far faster than a symbolic divisor or factor.
-  std::optional<std::pair<z3::expr, unsigned>> pow2Split() {
+  /// Cases that cover the precondition, each with concrete constants where
+  /// it can: Z3 proves a rule with a symbolic divisor, factor or shift
+  /// amount far more slowly than a few dozen rules with concrete ones. The
+  /// first pow2(E) splits on E's exponent (E == 1 << k for each k below its
+  /// width); else the first C u< w splits on C's value. Without either, one
+  /// case: true.
+  std::vector<z3::expr> cases() {
+    std::vector<z3::expr> Out;
     for (const Cond &K : R.Pre)
       if (K.K == Cond::Pow2 && !K.Negated) {
-        unsigned Bits = std::max(condBits(K.Lhs), 1u);
+        unsigned Bits = condBits(K.Lhs);
         if (Bits == 0)
           Bits = W;
-        return std::make_pair(expr(K.Lhs, Bits), Bits);
+        z3::expr Arg = expr(K.Lhs, Bits);
+        for (unsigned E = 0; E < Bits; ++E)
+          Out.push_back(Arg == z3::shl(C.bv_val(1, Bits),
+                                       C.bv_val(static_cast<uint64_t>(E),
+                                                Bits)));
+        return Out;
       }
-    return std::nullopt;
+    for (const Cond &K : R.Pre)
+      if (K.K == Cond::Compare && !K.Negated && K.P == Pred::ULT &&
+          R.Exprs[K.Lhs].K == Expr::Symbol && R.Exprs[K.Rhs].K == Expr::Width) {
+        z3::expr Sym = Consts[R.Exprs[K.Lhs].Sym];
+        unsigned Bits = bitsOf(Sym);
+        for (unsigned V = 0; V < W; ++V)
+          Out.push_back(Sym == C.bv_val(static_cast<uint64_t>(V), Bits));
+        return Out;
+      }
+    Out.push_back(C.bool_val(true));
+    return Out;
   }
 
   /// The query whose models are counterexamples.
@@ -453,16 +472,7 @@ ProofResult proveRule(const Rule &R, unsigned TimeoutMs) {
     Encoder E(C, R, W);
     z3::expr Query = E.violation();
     bool Quantified = E.quantified();
-    std::vector<z3::expr> Cases;
-    if (auto Split = E.pow2Split()) {
-      auto [Arg, Bits] = *Split;
-      for (unsigned K = 0; K < Bits; ++K)
-        Cases.push_back(Arg == z3::shl(C.bv_val(1, Bits),
-                                       C.bv_val(static_cast<uint64_t>(K),
-                                                Bits)));
-    } else {
-      Cases.push_back(C.bool_val(true));
-    }
+    std::vector<z3::expr> Cases = E.cases();
     bool Done = false;
     for (const z3::expr &Case : Cases) {
       z3::solver S = Quantified ? z3::solver(C)

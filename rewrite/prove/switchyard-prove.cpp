@@ -2,7 +2,7 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
-//   switchyard-prove [--timeout-ms N] [--no-write | -o PROOF] FILE...
+//   switchyard-prove [-j N] [--timeout-ms N] [--no-write | -o PROOF] FILE...
 //
 // Proves every rule of each FILE with Z3 at each width it states and writes
 // FILE.proof beside it: one line per proved rule, keyed by the rule's hash,
@@ -14,12 +14,15 @@
 
 #include "Prover.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace switchyard::rewrite;
@@ -28,7 +31,7 @@ namespace {
 
 void usage(FILE *To) {
   std::fprintf(To,
-               "usage: switchyard-prove [--timeout-ms N] [--no-write | -o "
+               "usage: switchyard-prove [-j N] [--timeout-ms N] [--no-write | -o "
                "PROOF] [-q] FILE...\n"
                "Proves each rule of each FILE with Z3 and writes FILE.proof "
                "beside it.\n");
@@ -37,7 +40,7 @@ void usage(FILE *To) {
 } // namespace
 
 int main(int Argc, char **Argv) {
-  unsigned TimeoutMs = 60000;
+  unsigned TimeoutMs = 60000, Jobs = 1;
   bool Write = true, Quiet = false;
   std::string OutPath;
   std::vector<std::string> Files;
@@ -45,6 +48,9 @@ int main(int Argc, char **Argv) {
     std::string A = Argv[I];
     if (A == "--timeout-ms" && I + 1 < Argc) {
       TimeoutMs = static_cast<unsigned>(std::strtoul(Argv[++I], nullptr, 10));
+    } else if (A == "-j" && I + 1 < Argc) {
+      Jobs = std::max(1u, static_cast<unsigned>(
+                              std::strtoul(Argv[++I], nullptr, 10)));
     } else if (A == "--no-write") {
       Write = false;
     } else if (A == "-o" && I + 1 < Argc) {
@@ -78,8 +84,22 @@ int main(int Argc, char **Argv) {
     std::string Record = "# switchyard-prove proof record for " + File +
                          " (" + solverVersion() + ")\n"
                          "# proved HASH NAME widths\n";
-    for (const Rule &R : Rules) {
-      ProofResult P = proveRule(R, TimeoutMs);
+    // Each rule on its own Z3 context, Jobs at a time; reported in order.
+    std::vector<ProofResult> Results(Rules.size());
+    std::atomic<size_t> Next{0};
+    auto Work = [&] {
+      for (size_t K; (K = Next++) < Rules.size();)
+        Results[K] = proveRule(Rules[K], TimeoutMs);
+    };
+    std::vector<std::thread> Threads;
+    for (unsigned T = 1; T < Jobs; ++T)
+      Threads.emplace_back(Work);
+    Work();
+    for (std::thread &T : Threads)
+      T.join();
+    for (size_t K = 0; K < Rules.size(); ++K) {
+      const Rule &R = Rules[K];
+      const ProofResult &P = Results[K];
       if (P.V == ProofResult::Proved) {
         ++Proved;
         char Hash[17];

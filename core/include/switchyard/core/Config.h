@@ -45,6 +45,9 @@ struct Config {
   /// widths that reorder strict floating-point reductions, which changes
   /// results (docs/hooks.md).
   bool AllowFPReorder = false;
+  /// SWITCHYARD_RULES: the user's rewrite rule files (FILE[:FILE...]), each
+  /// with its proof record beside it, after the built-in catalog.
+  std::vector<std::string> RuleFiles;
 
   /// Whether \p Kind is offered: implemented by the host and not left out
   /// by SWITCHYARD_HOOKS.

@@ -85,14 +85,14 @@ struct Inst {
   unsigned Line = 0;
 };
 
-struct Value {
+struct Var {
   enum Role { Input, Source, Target };
   std::string Name; ///< Without the '%'.
   TypeRef Ty;
   Role R = Input;
 };
 
-struct Constant {
+struct ConstSym {
   std::string Name; ///< C, C1, ...
   TypeRef Ty;
 };
@@ -104,8 +104,8 @@ struct Rule {
   unsigned Line = 0;
   /// Bit i set: the rule holds for w = i + 1 (1 <= w <= 64).
   uint64_t Widths = ~0ULL;
-  std::vector<Value> Values;
-  std::vector<Constant> Constants;
+  std::vector<Var> Values;
+  std::vector<ConstSym> Constants;
   std::vector<Expr> Exprs;
   std::vector<Cond> Pre;
   /// The source pattern, root last, operands before their users.
