@@ -186,9 +186,12 @@ bool ActionSpace::isAllowed(StringRef Name) {
   return true;
 }
 
-ActionSpace ActionSpace::build(PassBuilder &PB) {
+ActionSpace ActionSpace::build(PassBuilder &PB,
+                               ArrayRef<std::string> PluginPasses) {
   std::vector<std::string> WithParams;
   StringMap<PassLevel> Levels = registeredPasses(PB, WithParams);
+  for (const std::string &Name : PluginPasses)
+    Levels.try_emplace(Name, PassLevel::Function);
 
   std::vector<std::string> Candidates;
   for (const auto &E : Levels)

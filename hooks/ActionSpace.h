@@ -34,9 +34,12 @@ struct Action {
 /// Action 0 is "stop"; the rest are passes, sorted by name.
 class ActionSpace {
 public:
-  /// Builds the space from \p PB's registry and default pipelines. Every
-  /// action is parsed once here, so a step never meets a parse error.
-  static ActionSpace build(llvm::PassBuilder &PB);
+  /// Builds the space from \p PB's registry and default pipelines, plus
+  /// \p PluginPasses, function passes the plugin registers itself (which
+  /// `opt --print-passes` does not list). Every action is parsed once here,
+  /// so a step never meets a parse error.
+  static ActionSpace build(llvm::PassBuilder &PB,
+                           llvm::ArrayRef<std::string> PluginPasses = {});
 
   size_t size() const { return Actions.size(); }
   const Action &operator[](size_t I) const { return Actions[I]; }

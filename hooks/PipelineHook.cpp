@@ -19,9 +19,10 @@ using namespace llvm;
 namespace switchyard {
 
 PipelineHook::PipelineHook(ModuleSessions &Sessions, PassBuilder &PB,
-                           PipelineOptions Options)
+                           PipelineOptions Options,
+                           ArrayRef<std::string> PluginPasses)
     : Sessions(Sessions), PB(PB), Options(std::move(Options)),
-      Space(ActionSpace::build(PB)) {}
+      Space(ActionSpace::build(PB, PluginPasses)) {}
 
 Error PipelineHook::apply(const Action &A, StringRef Target, Module &M,
                           ModuleAnalysisManager &MAM) {

@@ -30,8 +30,10 @@ struct PipelineOptions {
 /// the step limit is reached. Actions come only from the ActionSpace.
 class PipelineHook {
 public:
+  /// \p PluginPasses: function passes of this plugin that are actions too.
   PipelineHook(ModuleSessions &Sessions, llvm::PassBuilder &PB,
-               PipelineOptions Options);
+               PipelineOptions Options,
+               llvm::ArrayRef<std::string> PluginPasses = {});
 
   const ActionSpace &space() const { return Space; }
 

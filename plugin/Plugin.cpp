@@ -19,6 +19,7 @@
 #include "LoopVectorizeHook.h"
 #include "PassGateHook.h"
 #include "PipelineHook.h"
+#include "RewriteHook.h"
 #include "switchyard/core/Config.h"
 #include "switchyard/core/InProcessProvider.h"
 #include "switchyard/core/SocketProvider.h"
@@ -28,10 +29,12 @@
 #include "llvm/IR/PassInstrumentation.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Plugins/PassPlugin.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <dlfcn.h>
 
 using namespace llvm;
 using namespace switchyard;
@@ -71,12 +74,20 @@ struct Runtime {
             SessionOptions{C.OnFailure, {}}, offeredKinds(C)),
         Gate(Sessions, PIC), Inline(Sessions), Unroll(Sessions),
         Vectorize(Sessions, C.AllowFPReorder), Distribute(Sessions),
-        Licm(Sessions), Unswitch(Sessions) {
-    if (C.enabled(DecisionKind::PassPipeline)) {
-      Pipeline = std::make_shared<PipelineHook>(
-          Sessions, PB, PipelineOptions{C.PipelineMaxSteps, C.PipelineOut});
-      Sessions.setActionSpace(Pipeline->space().options());
-    }
+        Licm(Sessions), Unswitch(Sessions) {}
+
+  /// Builds the pass-pipeline action space once every kind's pass names are
+  /// registered: the plugin's own passes (switchyard-rewrite) are actions.
+  void startPipeline(const Config &C, PassBuilder &PB) {
+    if (!C.enabled(DecisionKind::PassPipeline))
+      return;
+    std::vector<std::string> PluginPasses;
+    if (Rewrite)
+      PluginPasses.push_back("switchyard-rewrite");
+    Pipeline = std::make_shared<PipelineHook>(
+        Sessions, PB, PipelineOptions{C.PipelineMaxSteps, C.PipelineOut},
+        PluginPasses);
+    Sessions.setActionSpace(Pipeline->space().options());
   }
 
   ~Runtime() {
@@ -92,8 +103,11 @@ struct Runtime {
   LoopDistributeHook Distribute;
   LicmHook Licm;
   LoopUnswitchHook Unswitch;
+  std::unique_ptr<RewriteHook> Rewrite;
   std::shared_ptr<PipelineHook> Pipeline;
 };
+
+[[noreturn]] void exitOnConfigError(const Twine &Msg);
 
 /// Adds the loop decisions of \p RT's hook \p Member as a function pass,
 /// under \p Name for custom `opt -passes=` pipelines.
@@ -230,6 +244,42 @@ void registerLoopUnswitch(PassBuilder &PB, PassInstrumentationCallbacks &,
       });
 }
 
+/// Where the built-in rule catalog is: beside this plugin's own file.
+std::string builtinRulesPath() {
+  Dl_info Info;
+  if (!dladdr(reinterpret_cast<void *>(&builtinRulesPath), &Info) ||
+      !Info.dli_fname)
+    return "builtin.rules";
+  SmallString<256> Path(sys::path::parent_path(Info.dli_fname));
+  sys::path::append(Path, "builtin.rules");
+  return std::string(Path);
+}
+
+void registerRewrite(PassBuilder &PB, PassInstrumentationCallbacks &,
+                     const Config &C, const std::shared_ptr<Runtime> &RT) {
+  // Parsed and checked against their proof records once, here: a bad rule
+  // file fails the compile before it starts.
+  std::vector<std::string> Files = {builtinRulesPath()};
+  Files.insert(Files.end(), C.RuleFiles.begin(), C.RuleFiles.end());
+  RewriteCatalog Catalog;
+  std::string Err;
+  if (!Catalog.load(Files, Err))
+    exitOnConfigError("rewrite rules: " + Err);
+  RT->Rewrite = std::make_unique<RewriteHook>(RT->Sessions, std::move(Catalog));
+  PB.registerPeepholeEPCallback(
+      [RT](FunctionPassManager &FPM, OptimizationLevel) {
+        FPM.addPass(RewritePass(*RT->Rewrite));
+      });
+  PB.registerPipelineParsingCallback(
+      [RT](StringRef Name, FunctionPassManager &FPM,
+           ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name != "switchyard-rewrite")
+          return false;
+        FPM.addPass(RewritePass(*RT->Rewrite));
+        return true;
+      });
+}
+
 /// The decision kinds this plugin implements, one row each, in registration
 /// order. Everything that lists kinds comes from here: which kinds exist
 /// (SWITCHYARD_HOOKS is checked against it), which are offered in the
@@ -252,6 +302,7 @@ const KindUnit Kinds[] = {
      LoopVectorizeHook::featureNames},
     {DecisionKind::LoopUnswitch, registerLoopUnswitch,
      LoopUnswitchHook::featureNames},
+    {DecisionKind::Rewrite, registerRewrite, RewriteHook::featureNames},
 };
 
 std::vector<FeatureSchema> offeredKinds(const Config &C) {
@@ -352,6 +403,7 @@ void registerCallbacks(PassBuilder &PB) {
   for (const KindUnit &U : Kinds)
     if (C->enabled(U.Kind))
       U.Register(PB, *PIC, *C, RT);
+  RT->startPipeline(*C, PB);
 }
 
 } // namespace

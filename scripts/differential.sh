@@ -30,7 +30,8 @@
 # *.c). Default: examples/bigprog/bigprog.c, examples/demo/demo.c,
 # examples/multifile/, and every examples/suite/*.c there is.
 #
-# Environment: BUILD (build dir, default build), PLUGIN and AGENT (override
+# Environment: CFLAGS (more flags for every build, -O0 included: e.g.
+# -I/usr/include/csmith for csmith's programs), BUILD (build dir, default build), PLUGIN and AGENT (override
 # the paths in BUILD), MODES (default "gate replace"), JOBS (builds at once,
 # default 2), OUT (where the summary and every difference go; default a new
 # /tmp/switchyard-diff.*), RUN_TIMEOUT (s per run, default 30),
@@ -54,7 +55,7 @@ AGENT=$(realpath -m "${AGENT:-$build/agent_sdk/switchyard-agent}")
 export PLUGIN AGENT
 MODES=${MODES:-gate replace}
 for mode in $MODES; do
-  [[ $mode =~ ^(gate|replace|only-(pass-gate|inline|loop-unroll|loop-vectorize|loop-distribute|licm))$ ]] || {
+  [[ $mode =~ ^(gate|replace|only-(pass-gate|inline|loop-unroll|loop-vectorize|loop-distribute|licm|rewrite))$ ]] || {
     echo "differential: unknown mode '$mode' (gate, replace, only-KIND)" >&2
     exit 2
   }
@@ -65,7 +66,7 @@ export COMPILE_TIMEOUT=${COMPILE_TIMEOUT:-1800}
 export COMPILE_CPU_LIMIT=${COMPILE_CPU_LIMIT:-60}
 export CC=${CC:-clang-22}
 # In every build: no FMA contraction, so -O0 and -O2 round alike.
-export FPFLAGS=-ffp-contract=off
+export FPFLAGS="-ffp-contract=off${CFLAGS:+ $CFLAGS}"
 
 [[ -f $PLUGIN && -x $AGENT ]] || {
   echo "differential: no plugin or agent (build first, or set BUILD)" >&2

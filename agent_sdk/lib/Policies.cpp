@@ -408,8 +408,12 @@ private:
       Err = "'default' takes no parameters or target";
       return false;
     }
+    // A rewrite site's options are the rules that match there, which only
+    // the request knows: an answer naming no such rule goes to the compiler
+    // as an out-of-range index, and the compiler refuses it with a remark.
     if (CheckOptions && !R.UseDefault &&
-        R.Kind != fb::DecisionKind::PassPipeline) {
+        R.Kind != fb::DecisionKind::PassPipeline &&
+        R.Kind != fb::DecisionKind::Rewrite) {
       Err = checkSiteAnswer(R.Kind, R.Option, R.Params.size(), R.Target);
       if (!Err.empty())
         return false;

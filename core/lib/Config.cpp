@@ -121,6 +121,17 @@ Expected<Config> Config::fromEnvironment(Span<DecisionKind> Implemented) {
     C.PipelineMaxSteps = static_cast<unsigned>(*Steps);
   }
 
+  std::string_view Rules = trim(env("SWITCHYARD_RULES"));
+  while (!Rules.empty()) {
+    size_t Colon = Rules.find(':');
+    std::string_view File = trim(Rules.substr(0, Colon));
+    if (!File.empty())
+      C.RuleFiles.emplace_back(File);
+    if (Colon == std::string_view::npos)
+      break;
+    Rules.remove_prefix(Colon + 1);
+  }
+
   std::string_view Reorder = trim(env("SWITCHYARD_ALLOW_FP_REORDER"));
   if (Reorder == "1")
     C.AllowFPReorder = true;

@@ -30,6 +30,8 @@ config.substitutions.append(
 config.substitutions.append(
     ("%example_agent",
      os.path.join(bin_dir, "agent_sdk", "switchyard-example-agent")))
+config.substitutions.append(
+    ("%prove", os.path.join(bin_dir, "rewrite", "switchyard-prove")))
 config.substitutions.append(("%python", config.python3))
 config.substitutions.append(
     ("%examples", os.path.join(config.switchyard_src_root, "examples")))

@@ -47,6 +47,11 @@ FIELDS = {"module": "module", "function": "function", "pass": "pass_name",
           "unit-kind": "unit_kind", "site": "site_id", "index": "index"}
 
 _PIPELINE = "pass-pipeline"
+#: A rewrite site's options are `none` and the rules that match there
+#: (docs/rewrite.md): only the request knows them. A script's rewrite rule
+#: names a rule of the catalog; where that rule does not match, the script
+#: answers the default.
+_REWRITE = "rewrite"
 
 
 class ScriptError(ValueError):
@@ -198,6 +203,11 @@ class ScriptAgent(Agent):
         if rule.kind == _PIPELINE:
             self._unchecked.append(rule)
             return
+        if rule.kind == _REWRITE:
+            if rule.params or rule.target is not None:
+                raise ValueError("a rewrite answer is a rule name, with no "
+                                 "parameters or target")
+            return
         options = SITE_OPTIONS.get(rule.kind)
         if options is None:
             raise ValueError("%s decisions have no options to choose "
@@ -275,6 +285,9 @@ class ScriptAgent(Agent):
             if rule.kind != request.kind or not rule.matches(request):
                 continue
             if rule.option is None:
+                return Answer.default(observe=rule.observe)
+            if rule.kind == _REWRITE and \
+                    request.find_option(rule.option) < 0:
                 return Answer.default(observe=rule.observe)
             return Answer.choose(rule.option, tuple(rule.params),
                                  rule.target, observe=rule.observe)

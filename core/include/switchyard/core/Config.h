@@ -49,6 +49,9 @@ struct Config {
   /// through the codec and the flatbuffers Verifier, as over a socket,
   /// instead of directly.
   bool VerifyFrames = false;
+  /// SWITCHYARD_RULES: the user's rewrite rule files (FILE[:FILE...]), each
+  /// with its proof record beside it, after the built-in catalog.
+  std::vector<std::string> RuleFiles;
 
   /// Whether \p Kind is offered: implemented by the host and not left out
   /// by SWITCHYARD_HOOKS.
