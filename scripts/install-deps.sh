@@ -19,6 +19,9 @@ packages=(
   # The Python runner: progress bar, tables, .text sizes of object files,
   # and --plot.
   python3-tqdm python3-tabulate python3-pyelftools python3-matplotlib
+  # Learned policies: training (switchyard.train) and the parity test of the
+  # in-plugin tree evaluator against XGBoost's own predictions.
+  python3-xgboost libxgboost-dev
 )
 
 missing=()
