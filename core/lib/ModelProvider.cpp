@@ -324,8 +324,8 @@ Model::parse(const std::string &Path, const std::string &Bytes,
                      std::to_string(KM.Trees.numFeatures()) +
                      " features, the schema names " +
                      std::to_string(KM.Features.size()));
-    bool Binary = KM.Trees.numGroups() == 1 &&
-                  KM.Trees.objective() == "binary:logistic";
+    // One output: its margin's sign picks the second action or the first.
+    bool Binary = KM.Trees.numGroups() == 1;
     if (Binary ? KM.Actions.size() != 2
                : KM.Trees.numGroups() != KM.Actions.size())
       return failure(Where + "the trees give " +
