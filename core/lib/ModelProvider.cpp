@@ -125,44 +125,53 @@ Expected<TreeEnsemble> TreeEnsemble::fromXGBoostJson(const void *Opaque) {
   for (size_t T = 0; T < Trees->size(); ++T) {
     const Json &J = (*Trees)[T];
     std::string Where = "tree " + std::to_string(T) + ": ";
-    const Json *Left = field(J, "left_children");
-    if (!Left || !Left->is_array() || Left->empty())
+    const Json *Left_ = field(J, "left_children");
+    if (!Left_ || !Left_->is_array() || Left_->empty())
       return failure(Where + "no left_children");
-    size_t N = Left->size();
-    Tree Tr;
+    size_t N = Left_->size();
+    std::vector<int32_t> Left, Right;
+    std::vector<uint32_t> SplitIndex;
+    std::vector<float> Condition;
+    std::vector<uint8_t> DefaultLeft;
     std::vector<int64_t> SplitType;
-    if (!numberArray(Left, N, Tr.Left) ||
-        !numberArray(field(J, "right_children"), N, Tr.Right) ||
-        !numberArray(field(J, "split_indices"), N, Tr.SplitIndex) ||
-        !numberArray(field(J, "split_conditions"), N, Tr.Condition) ||
-        !numberArray(field(J, "default_left"), N, Tr.DefaultLeft))
+    if (!numberArray(Left_, N, Left) ||
+        !numberArray(field(J, "right_children"), N, Right) ||
+        !numberArray(field(J, "split_indices"), N, SplitIndex) ||
+        !numberArray(field(J, "split_conditions"), N, Condition) ||
+        !numberArray(field(J, "default_left"), N, DefaultLeft))
       return failure(Where + "its node arrays are missing or of unequal "
                              "lengths");
     if (const Json *ST = field(J, "split_type")) {
       if (!numberArray(ST, N, SplitType))
         return failure(Where + "bad split_type");
       for (size_t I = 0; I < N; ++I)
-        if (SplitType[I] != 0 && Tr.Left[I] != -1)
+        if (SplitType[I] != 0 && Left[I] != -1)
           return failure(Where + "categorical splits are not supported");
-    }
-    for (size_t I = 0; I < N; ++I) {
-      if (Tr.Left[I] == -1)
-        continue;
-      // Children come after their parent, so every walk ends.
-      if (Tr.Left[I] <= static_cast<int64_t>(I) ||
-          Tr.Right[I] <= static_cast<int64_t>(I) ||
-          Tr.Left[I] >= static_cast<int64_t>(N) ||
-          Tr.Right[I] >= static_cast<int64_t>(N) ||
-          Tr.SplitIndex[I] >= E.NumFeatures)
-        return failure(Where + "node " + std::to_string(I) +
-                       " has a bad child or feature index");
     }
     const Json &Group = (*TreeInfo)[T];
     if (!Group.is_number_integer() || Group.get<int64_t>() < 0 ||
         Group.get<int64_t>() >= E.NumGroups)
       return failure(Where + "bad tree_info group");
-    Tr.Group = static_cast<unsigned>(Group.get<int64_t>());
-    E.Trees.push_back(std::move(Tr));
+    E.Trees.emplace_back(static_cast<uint32_t>(E.Nodes.size()),
+                         static_cast<uint32_t>(Group.get<int64_t>()));
+    for (size_t I = 0; I < N; ++I) {
+      bool Leaf = Left[I] == -1;
+      // Children come after their parent, so every walk ends.
+      if (!Leaf && (Left[I] <= static_cast<int64_t>(I) ||
+                    Right[I] <= static_cast<int64_t>(I) ||
+                    Left[I] >= static_cast<int64_t>(N) ||
+                    Right[I] >= static_cast<int64_t>(N) ||
+                    SplitIndex[I] >= E.NumFeatures))
+        return failure(Where + "node " + std::to_string(I) +
+                       " has a bad child or feature index");
+      Node Nd;
+      Nd.Left = Leaf ? -1 : Left[I];
+      Nd.Right = Leaf ? -1 : Right[I];
+      Nd.Feature = Leaf ? 0 : SplitIndex[I];
+      Nd.DefaultLeft = DefaultLeft[I] != 0;
+      Nd.Condition = Condition[I];
+      E.Nodes.push_back(Nd);
+    }
   }
   return E;
 }
@@ -171,15 +180,16 @@ void TreeEnsemble::predictMargins(const float *Features,
                                   float *Margins) const {
   for (unsigned G = 0; G < NumGroups; ++G)
     Margins[G] = BaseMargin;
-  for (const Tree &T : Trees) {
-    int32_t Node = 0;
-    while (T.Left[Node] != -1) {
-      float V = Features[T.SplitIndex[Node]];
-      bool GoLeft = std::isnan(V) ? T.DefaultLeft[Node] != 0
-                                  : V < T.Condition[Node];
-      Node = GoLeft ? T.Left[Node] : T.Right[Node];
+  const Node *Base = Nodes.data();
+  for (auto [First, Group] : Trees) {
+    const Node *Tree = Base + First;
+    const Node *N = Tree;
+    while (N->Left != -1) {
+      float V = Features[N->Feature];
+      bool GoLeft = std::isnan(V) ? N->DefaultLeft : V < N->Condition;
+      N = Tree + (GoLeft ? N->Left : N->Right);
     }
-    Margins[T.Group] += T.Condition[Node];
+    Margins[Group] += N->Condition;
   }
 }
 

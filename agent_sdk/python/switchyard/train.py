@@ -52,10 +52,6 @@ CHEAP_INLINE_FEATURES = (
 
 MODEL_FORMAT = "switchyard-model"
 MODEL_VERSION = 1
-#: Per-node arrays of XGBoost's JSON trees that prediction never reads:
-#: left out of the model file to keep it small and quick to load.
-_UNUSED_TREE_ARRAYS = ("loss_changes", "sum_hessian", "base_weights",
-                       "parents")
 
 
 def fnv1a64(data):
@@ -146,14 +142,19 @@ def collect(names, *, per_program, seed, jobs, progress=True):
 
 # -- 2. Train -----------------------------------------------------------------
 
-def dataset(examples, features):
-    """X, label (1: `yes` makes the smaller program), weight."""
+def dataset(examples, features, min_gain=0.0):
+    """X, label (1: `yes` makes the smaller program), weight. An answer
+    other than the compiler's is the label only where it made the program
+    more than \p min_gain smaller: noise-sized gains teach the model to
+    leave the compiler's answer on sites it cannot tell apart."""
     X = np.array([[e[0].get(f, math.nan) for f in features]
                   for e in examples], dtype=np.float64)
     y, w = [], []
     for feats, answer, reward in examples:
         gain_yes = reward if answer == "yes" else -reward
         default_yes = feats.get("default_decision", 0) > 0
+        if 0 < reward <= min_gain:
+            gain_yes = 0
         if gain_yes == 0:
             # No difference: keep the compiler's answer, barely weighted.
             y.append(1 if default_yes else 0)
@@ -165,11 +166,12 @@ def dataset(examples, features):
     return X, np.array(y), w / w.mean()
 
 
-def train(examples, features, *, rounds, depth, seed, progress=True):
+def train(examples, features, *, rounds, depth, seed, min_gain=0.0,
+          progress=True):
     """An XGBoost booster and its per-round training log."""
     import xgboost as xgb
     from tqdm import tqdm
-    X, y, w = dataset(examples, features)
+    X, y, w = dataset(examples, features, min_gain)
     d = xgb.DMatrix(X, label=y, weight=w, feature_names=list(features))
     params = {"objective": "binary:logistic", "max_depth": depth,
               "eta": 0.3, "base_score": 0.5, "seed": seed, "nthread": 1,
@@ -198,13 +200,9 @@ def train(examples, features, *, rounds, depth, seed, progress=True):
 # -- 3. Export ----------------------------------------------------------------
 
 def xgboost_json(booster):
-    """XGBoost's own JSON model, less the arrays prediction never reads."""
-    raw = booster.save_raw("json")
-    model = json.loads(bytes(raw).decode())
-    for tree in model["learner"]["gradient_booster"]["model"]["trees"]:
-        for key in _UNUSED_TREE_ARRAYS:
-            tree.pop(key, None)
-    return model
+    """XGBoost's own JSON model, whole: XGBoost itself can load it from
+    the model file (bench/model_inference.cpp does)."""
+    return json.loads(bytes(booster.save_raw("json")).decode())
 
 
 def write_model(path, kinds, *, llvm_major, metadata=None):
@@ -315,6 +313,13 @@ def main(argv=None):
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--features", default=",".join(CHEAP_INLINE_FEATURES),
                    help="comma-separated inline features the model reads")
+    p.add_argument("--examples",
+                   help="keep the collected examples in this JSON file; "
+                        "if it exists, train from it instead of collecting")
+    p.add_argument("--min-gain", type=float, default=0.0,
+                   help="leave the compiler's answer only where the other "
+                        "made the program at least this much smaller "
+                        "(a fraction of .text)")
     p.add_argument("--plot", help="write the reward plot here (PNG)")
     p.add_argument("--report", help="write the evaluation here (JSON)")
     p.add_argument("--quiet", action="store_true")
@@ -329,12 +334,20 @@ def main(argv=None):
                                            " ".join(train_names)))
     print("held out: %s" % " ".join(held))
     t = time.time()
-    examples = collect(train_names, per_program=args.per_program,
-                       seed=args.seed, jobs=args.jobs, progress=progress)
-    print("%d examples in %.0f s" % (len(examples), time.time() - t))
+    if args.examples and os.path.exists(args.examples):
+        with open(args.examples) as f:
+            examples = [tuple(e) for e in json.load(f)]
+        print("%d examples from %s" % (len(examples), args.examples))
+    else:
+        examples = collect(train_names, per_program=args.per_program,
+                           seed=args.seed, jobs=args.jobs, progress=progress)
+        print("%d examples in %.0f s" % (len(examples), time.time() - t))
+        if args.examples:
+            with open(args.examples, "w") as f:
+                json.dump(examples, f)
     booster, history = train(examples, features, rounds=args.rounds,
                              depth=args.depth, seed=args.seed,
-                             progress=progress)
+                             min_gain=args.min_gain, progress=progress)
     export(args.out, booster, features, metadata={
         "trained_on": train_names, "examples": len(examples),
         "rounds": args.rounds, "depth": args.depth, "seed": args.seed})
