@@ -249,6 +249,9 @@ Expected<std::shared_ptr<const Model>>
 Model::parse(const std::string &Path, const std::string &Bytes,
              unsigned LlvmMajor) {
   size_t EOL = Bytes.find('\n');
+  if (EOL == std::string::npos &&
+      Bytes.rfind("{\"format\":\"switchyard-model\"", 0) == 0)
+    return failure("truncated: the header line is cut short");
   Json Header = Json::parse(Bytes.substr(0, EOL), nullptr,
                             /*allow_exceptions=*/false);
   const Json *Format = field(Header, "format");
