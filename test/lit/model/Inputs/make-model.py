@@ -3,7 +3,7 @@
 on synthetic rows: `never` labels every row `no`, `always` every row `yes`.
 
     make-model.py OUT never|always [--llvm-major N] [--features a,b]
-                  [--no-kinds]
+                  [--kind K --actions A,B] [--no-kinds]
 """
 import argparse
 
@@ -20,6 +20,9 @@ p.add_argument("--llvm-major", type=int)
 p.add_argument("--features",
                default="callee_basic_block_count,caller_basic_block_count,"
                        "default_decision")
+p.add_argument("--kind", default="inline")
+p.add_argument("--actions", default="no,yes",
+               help="the answers for margin <= 0 and > 0")
 p.add_argument("--no-kinds", action="store_true",
                help="a well-formed file whose body covers no kind")
 a = p.parse_args()
@@ -32,7 +35,7 @@ booster = xgb.train({"objective": "binary:logistic", "base_score": 0.5,
                      "max_depth": 2, "nthread": 1, "seed": 0},
                     xgb.DMatrix(X, label=y), 5)
 major = a.llvm_major or int(llvm_version().split(".")[0])
-kinds = [] if a.no_kinds else [{"kind": "inline", "features": features,
-                                "actions": ["no", "yes"],
+kinds = [] if a.no_kinds else [{"kind": a.kind, "features": features,
+                                "actions": a.actions.split(","),
                                 "xgboost": train.xgboost_json(booster)}]
 train.write_model(a.out, kinds, llvm_major=major)
