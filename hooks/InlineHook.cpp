@@ -18,6 +18,8 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 
+#include <algorithm>
+
 using namespace llvm;
 
 namespace switchyard {
@@ -118,7 +120,7 @@ private:
                   function_ref<AssumptionCache &(Function &)> GetAC,
                   function_ref<const TargetLibraryInfo &(Function &)> GetTLI,
                   ProfileSummaryInfo *PSI, int64_t CostEstimate,
-                  bool DefaultYes, bool CanInline);
+                  bool DefaultYes, bool CanInline, bool WithCostFeatures);
   void computeModuleFeatures();
   int64_t height(const Function *F);
   uint64_t siteId(CallBase &CB, const Function &Callee);
@@ -191,15 +193,16 @@ std::vector<double> SwitchyardInlineAdvisor::computeFeatures(
     function_ref<AssumptionCache &(Function &)> GetAC,
     function_ref<const TargetLibraryInfo &(Function &)> GetTLI,
     ProfileSummaryInfo *PSI, int64_t CostEstimate, bool DefaultYes,
-    bool CanInline) {
+    bool CanInline, bool WithCostFeatures) {
   Function &Caller = *CB.getCaller();
   if (!HaveModuleFeatures)
     computeModuleFeatures();
   std::vector<double> Features(NumCostFeatures, 0.0);
-  if (std::optional<InlineCostFeatures> Cost = getInliningCostFeatures(
-          CB, CalleeTTI, GetAC, nullptr, GetTLI, PSI))
-    for (size_t I = 0; I < NumCostFeatures; ++I)
-      Features[I] = (*Cost)[I];
+  if (WithCostFeatures)
+    if (std::optional<InlineCostFeatures> Cost = getInliningCostFeatures(
+            CB, CalleeTTI, GetAC, nullptr, GetTLI, PSI))
+      for (size_t I = 0; I < NumCostFeatures; ++I)
+        Features[I] = (*Cost)[I];
   int64_t ConstantArgs = 0;
   for (const Use &Arg : CB.args())
     ConstantArgs += isa<Constant>(Arg);
@@ -265,12 +268,24 @@ SwitchyardInlineAdvisor::getAdviceImpl(CallBase &CB) {
   // features. Without them, a `yes` the cost analysis finds impossible is
   // caught by the inliner itself and recorded as not applied.
   if (S.featuresFor(DecisionKind::Inline)) {
-    std::optional<int> CostEstimate =
-        getInliningCostEstimate(CB, CalleeTTI, GetAC, nullptr, GetTLI, PSI);
-    CanInline &= CostEstimate.has_value();
+    // A provider that reads only some features (a model) is spared the
+    // cost analyses it does not read; the others are sent as 0.
+    const std::vector<std::string> *Used = S.featuresUsed(DecisionKind::Inline);
+    auto Reads = [Used](std::string_view Name) {
+      return !Used || std::find(Used->begin(), Used->end(), Name) != Used->end();
+    };
+    bool WithCostFeatures = !Used;
+    for (size_t I = 0; Used && I < NumCostFeatures; ++I)
+      WithCostFeatures |= Reads(InlineHook::featureNames()[I]);
+    std::optional<int> CostEstimate;
+    if (Reads("cost_estimate") || Reads("inline_legal")) {
+      CostEstimate =
+          getInliningCostEstimate(CB, CalleeTTI, GetAC, nullptr, GetTLI, PSI);
+      CanInline &= CostEstimate.has_value();
+    }
     Features = computeFeatures(CB, *Callee, CalleeTTI, GetAC, GetTLI, PSI,
                                CostEstimate.value_or(0), DefaultYes,
-                               CanInline);
+                               CanInline, WithCostFeatures);
   }
 
   std::string UnitName = Caller.getName().str() + "->" + Callee->getName().str();

@@ -22,6 +22,8 @@
 #include "RewriteHook.h"
 #include "switchyard/core/Config.h"
 #include "switchyard/core/InProcessProvider.h"
+#include "switchyard/core/ModelProvider.h"
+#include "switchyard/core/ReplayProvider.h"
 #include "switchyard/core/SocketProvider.h"
 
 #include "llvm/Analysis/InlineAdvisor.h"
@@ -29,6 +31,7 @@
 #include "llvm/IR/PassInstrumentation.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Plugins/PassPlugin.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
@@ -45,8 +48,23 @@ ArrayRef<DecisionKind> implementedKinds();
 
 std::vector<FeatureSchema> offeredKinds(const Config &C);
 
+/// A model file or replay log, read once per process and shared by every
+/// module's provider.
+struct LoadedPolicy {
+  std::shared_ptr<const Model> TheModel;
+  std::shared_ptr<const DecisionLog> Log;
+};
+
 /// Where answers come from: the agent's socket, or a policy in-process.
-ProviderFactory providerFactory(const Config &C) {
+ProviderFactory providerFactory(const Config &C, const LoadedPolicy &L) {
+  if (L.TheModel)
+    return [M = L.TheModel]() -> std::unique_ptr<DecisionProvider> {
+      return std::make_unique<ModelProvider>(M);
+    };
+  if (L.Log)
+    return [Log = L.Log]() -> std::unique_ptr<DecisionProvider> {
+      return std::make_unique<ReplayProvider>(Log);
+    };
   if (!C.Policy.empty())
     return [Spec = C.Policy, Seed = C.PolicySeed, Verify = C.VerifyFrames]()
                -> std::unique_ptr<DecisionProvider> {
@@ -68,9 +86,9 @@ struct Runtime {
   /// Module passes running now, nested ones included.
   unsigned ModulePassDepth = 0;
 
-  Runtime(const Config &C, PassBuilder &PB,
+  Runtime(const Config &C, const LoadedPolicy &L, PassBuilder &PB,
           PassInstrumentationCallbacks &PIC)
-      : Sessions(providerFactory(C),
+      : Sessions(providerFactory(C, L),
             SessionOptions{C.OnFailure, {}}, offeredKinds(C)),
         Gate(Sessions, PIC), Inline(Sessions), Unroll(Sessions),
         Vectorize(Sessions, C.AllowFPReorder), Distribute(Sessions),
@@ -356,13 +374,41 @@ void registerCallbacks(PassBuilder &PB) {
   if (!C)
     exitOnConfigError(C.error());
 
-  if (!C->Policy.empty()) {
+  LoadedPolicy Loaded;
+  bool Inert = !C->active();
+  StringRef Policy = C->Policy;
+  if (Policy.starts_with("model:") || Policy.starts_with("replay:")) {
+    // Read and checked once per process. A bad file is the user's mistake,
+    // but it falls under SWITCHYARD_ON_FAILURE like an agent that fails: a
+    // warning and the compiler's own decisions, or in strict mode an error.
+    switchyard::Failure Err = failure("");
+    if (Policy.consume_front("model:")) {
+      auto M = Model::load(Policy.str(), LLVM_VERSION_MAJOR);
+      if (M)
+        Loaded.TheModel = *M;
+      else
+        Err = M.takeFailure();
+    } else if (Policy.consume_front("replay:")) {
+      auto L = DecisionLog::load(Policy.str());
+      if (L)
+        Loaded.Log = *L;
+      else
+        Err = L.takeFailure();
+    }
+    if (!Loaded.TheModel && !Loaded.Log) {
+      if (C->OnFailure == FailurePolicy::Error)
+        exitOnConfigError(Err.Message + " (SWITCHYARD_ON_FAILURE=error)");
+      errs() << "warning: switchyard: " << Err.Message
+             << "; using the compiler's own decisions\n";
+      Inert = true;
+    }
+  } else if (!C->Policy.empty()) {
     // Fail on a bad policy here, once, rather than in every module.
     std::string Err;
     if (!makePolicy(C->Policy, C->PolicySeed, Err))
       exitOnConfigError("SWITCHYARD_POLICY: " + Err);
   }
-  if (!C->active()) {
+  if (Inert) {
     // Inert, but say why a requested episode does nothing.
     PB.registerPipelineParsingCallback(
         [](StringRef Name, ModulePassManager &,
@@ -383,7 +429,7 @@ void registerCallbacks(PassBuilder &PB) {
               "instrumentation; no decisions will be offered\n";
     return;
   }
-  auto RT = std::make_shared<Runtime>(*C, PB, *PIC);
+  auto RT = std::make_shared<Runtime>(*C, Loaded, PB, *PIC);
   // The module report's instruction count, kept current after each
   // outermost module pass that changed something (nested module passes,
   // such as the inliner wrapper's, are covered by their parent): a walk of

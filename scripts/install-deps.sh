@@ -27,6 +27,9 @@ packages=(
   python3-networkx
   # Searches on a Dask cluster, the shared state cache (docs/scale.md).
   python3-distributed python3-dask redis-server python3-redis
+  # Learned policies: training (switchyard.train) and the parity test of the
+  # in-plugin tree evaluator against XGBoost's own predictions.
+  python3-xgboost libxgboost-dev
 )
 
 missing=()

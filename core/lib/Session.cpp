@@ -243,6 +243,14 @@ void Session::finish() {
   Report.AgentWaitNs = Provider->waitNs();
   Report.Error = FirstError;
   Provider->close(Report);
+  std::string Left = Provider->leftovers();
+  if (Left.empty())
+    return;
+  if (Options.OnFailure == FailurePolicy::Error)
+    H->error("switchyard: module '" + ModuleName + "': " + Left +
+             " (SWITCHYARD_ON_FAILURE=error)");
+  else
+    warnOnce("module '" + ModuleName + "': " + Left);
 }
 
 //===----------------------------------------------------------------------===//

@@ -33,6 +33,15 @@ config.substitutions.append(
 config.substitutions.append(
     ("%prove", os.path.join(bin_dir, "rewrite", "switchyard-prove")))
 config.substitutions.append(("%python", config.python3))
+# The Python SDK of this checkout and build, for tests that make inputs
+# with it (model files).
+config.substitutions.append(
+    ("%sdk_python", "env PYTHONPATH=%s:%s PYTHONDONTWRITEBYTECODE=1 %s" % (
+        os.path.join(config.switchyard_src_root, "agent_sdk", "python"),
+        os.path.join(bin_dir, "agent_sdk", "python", "gen"),
+        config.python3)))
+config.substitutions.append(
+    ("%switchyard_model", os.path.join(bin_dir, "core", "switchyard-model")))
 config.substitutions.append(
     ("%examples", os.path.join(config.switchyard_src_root, "examples")))
 config.substitutions.append(

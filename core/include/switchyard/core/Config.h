@@ -22,7 +22,8 @@ struct Config {
   /// SWITCHYARD_AGENT: the agent's socket. Empty: the plugin is inert.
   std::string AgentSocket;
   /// SWITCHYARD_POLICY: a built-in policy run inside the compiler instead
-  /// of an agent: "default", "random", "random:SEED" or "script:FILE".
+  /// of an agent: "default", "random", "random:SEED", "script:FILE",
+  /// "model:FILE" (ModelProvider.h) or "replay:LOG" (ReplayProvider.h).
   std::string Policy;
   uint64_t PolicySeed = 0;
   /// SWITCHYARD_HOOKS: comma-separated kinds to offer; empty means all.

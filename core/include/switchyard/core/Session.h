@@ -53,6 +53,16 @@ public:
   /// Nanoseconds spent inside open() and decide().
   uint64_t waitNs() const { return WaitNs; }
 
+  /// The feature names of \p Kind this provider reads, or null if it may
+  /// read any: a hook need not compute the others (a model reads a few).
+  virtual const std::vector<std::string> *featuresUsed(DecisionKind Kind) const {
+    return nullptr;
+  }
+
+  /// After close(): what the provider was given and never used, in one
+  /// line (a replay log's entries no site asked for), or "".
+  virtual std::string leftovers() const { return ""; }
+
 protected:
   virtual Expected<std::vector<Subscription>>
   openImpl(const ModuleInfo &Info) = 0;
@@ -100,6 +110,11 @@ public:
   /// Whether the agent wants features with \p Kind's requests. Hooks skip
   /// computing them otherwise (they can cost more than the round trip).
   bool featuresFor(DecisionKind Kind);
+
+  /// The feature names the provider reads for \p Kind, or null for all.
+  const std::vector<std::string> *featuresUsed(DecisionKind Kind) const {
+    return Provider->featuresUsed(Kind);
+  }
 
   /// A decision answered locally because the agent did not subscribe.
   Advice decideLocally(DecisionKind Kind, Choice Default, SiteHandle Where);
