@@ -5,8 +5,10 @@ system picks, against the in-process search of the same seed.
 
 - the same best result on the cluster with Redis as in-process;
 - a worker killed mid-episode loses no episode and counts none twice;
-- Redis stopped mid-run: one warning, and the same result;
+- Redis stopped, frozen or absent: one warning, and the same result;
 - a run killed and started again repeats no finished episode;
+- greedy search's trials on the cluster: greedy in-process's result;
+- `switchyard run --scheduler --state-cache --log`, and its usage errors;
 - states merged by IR hash, and no cache of another version used.
 """
 
