@@ -10,7 +10,13 @@
 //
 //   size0 .. size<n-1>  a tile size per loop of the op's iteration domain,
 //                       in [0, the loop's trip count] (0: that loop is not
-//                       tiled; a dynamic trip count allows up to 1024);
+//                       tiled; a dynamic trip count allows up to 1024).
+//                       Of the reduction loops, only the outermost one may
+//                       be tiled (the others' range is [0, 0]) unless
+//                       SWITCHYARD_ALLOW_FP_REORDER=1: tiling an inner
+//                       reduction loop (conv_2d's channel loop under its
+//                       window loops) changes the order in which each
+//                       result's sum is accumulated, and so its rounding;
 //   interchange         the order of the tile loops, as the index of a
 //                       permutation of the n loops in lexicographic order
 //                       (0: as the op has them);
@@ -79,6 +85,8 @@ struct Site {
   std::string Unit; ///< "linalg.matmul#0": op name, ordinal in its function.
   SmallVector<int64_t> Bounds; ///< Trip counts; -1 when dynamic.
   SmallVector<utils::IteratorType> Iterators;
+  /// The largest legal tile size per loop.
+  SmallVector<int64_t> MaxSize;
   bool HasProducer = false;
   bool CanVectorize = false;
 };
@@ -179,6 +187,16 @@ std::vector<Site> TilePass::collectSites() {
         S.Bounds.push_back(Size ? *Size : -1);
       }
       S.Iterators = Op.getLoopIteratorTypes();
+      bool OuterReductionSeen = false;
+      for (auto [Bound, Iter] : llvm::zip(S.Bounds, S.Iterators)) {
+        int64_t Max = Bound < 0 ? DynamicMax : Bound;
+        if (Iter == utils::IteratorType::reduction && Bound != 1) {
+          if (OuterReductionSeen && !FPReorder)
+            Max = 0;
+          OuterReductionSeen = true;
+        }
+        S.MaxSize.push_back(Max);
+      }
       S.HasProducer = hasTensorProducer(Op);
       auto L = dyn_cast<linalg::LinalgOp>(Op.getOperation());
       bool HasReduction =
@@ -229,8 +247,7 @@ void TilePass::decide(Session &S, Site &Site,
 
   OptionSpec TileSpec{"tile", {}};
   for (unsigned I = 0; I < N; ++I)
-    TileSpec.Params.push_back(
-        {SizeNames[I], 0, Site.Bounds[I] < 0 ? DynamicMax : Site.Bounds[I]});
+    TileSpec.Params.push_back({SizeNames[I], 0, Site.MaxSize[I]});
   TileSpec.Params.push_back(
       {"interchange", 0, static_cast<int64_t>(factorial(N) - 1)});
   TileSpec.Params.push_back({"fuse", 0, Site.HasProducer ? 1 : 0});

@@ -1,0 +1,304 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+"""MLIR kernels, their lowering, and the runtime reward.
+
+A kernel is a `.mlir` file with one `func.func @kernel` on tensors
+(examples/mlir/kernels). `harness()` wraps it in a module with a `@main`
+that fills each input with fixed values, calls the kernel once and prints
+a 64-bit hash of the result's bits, then times `reps` further calls with
+`rtclock()`. `run_kernel()` compiles that module with mlir-opt-22 (the
+Switchyard passes first, under an agent or policy, then a fixed lowering to
+the LLVM dialect) and runs it with mlir-runner-22 and Debian's runner
+libraries.
+
+The reference result of a kernel is the hash its untiled default lowering
+prints, kept beside it in `<kernel>.ref`. A different hash is an invalid
+episode, never a reward: tiling, interchange and fusion keep every
+floating-point operation and its order, so results must be bit-exact. Only
+answers the plugin offers with SWITCHYARD_ALLOW_FP_REORDER=1 (vectorizing
+a reduction) may round differently; they are checked with `close()`
+against the reference values the harness also prints.
+"""
+
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+
+from .tools import ToolError, _build_dir_of_package
+
+__all__ = ["KERNELS_DIR", "LOWERING", "kernels", "harness", "find_mlir_plugin",
+           "find_mlir_tool", "run_kernel", "RunResult", "runtime_reward",
+           "KernelMismatch"]
+
+KERNELS_DIR = os.path.normpath(os.path.join(
+    os.path.dirname(__file__), "..", "..", "..", "examples", "mlir",
+    "kernels"))
+
+#: The lowering after the Switchyard passes: the same for every answer and
+#: for the reference, so only the agent's decisions differ.
+LOWERING = ("canonicalize,cse,"
+            "one-shot-bufferize{bufferize-function-boundaries "
+            "function-boundary-type-conversion=identity-layout-map},"
+            "canonicalize,convert-vector-to-scf,convert-linalg-to-loops,"
+            "lower-affine,convert-scf-to-cf,expand-strided-metadata,"
+            "lower-affine,convert-vector-to-llvm,finalize-memref-to-llvm,"
+            "convert-arith-to-llvm,convert-math-to-llvm,convert-index-to-llvm,"
+            "convert-ub-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,"
+            "reconcile-unrealized-casts")
+
+_LIB_DIR = "/usr/lib/llvm-22/lib"
+_RUNNER_LIBS = [os.path.join(_LIB_DIR, "libmlir_c_runner_utils.so"),
+                os.path.join(_LIB_DIR, "libmlir_runner_utils.so")]
+
+
+class KernelMismatch(RuntimeError):
+    """A kernel's result differs from its reference: an invalid episode."""
+
+
+def find_mlir_tool(name):
+    """mlir-opt-22 or mlir-runner-22 (or SWITCHYARD_MLIR_OPT / _RUNNER)."""
+    var = "SWITCHYARD_" + name.upper().replace("-", "_")
+    if os.environ.get(var):
+        return os.environ[var]
+    for candidate in (name + "-22", os.path.join("/usr/lib/llvm-22/bin", name)):
+        for d in [""] + os.environ.get("PATH", "").split(os.pathsep):
+            path = os.path.join(d, candidate) if d else candidate
+            if os.path.isabs(path) and os.access(path, os.X_OK):
+                return path
+    raise ToolError("cannot find %s-22 (apt-get install mlir-22-tools)" % name)
+
+
+def find_mlir_plugin(path=None):
+    """libSwitchyardMLIR.so: \\p path, SWITCHYARD_MLIR_PLUGIN, or the build
+    tree (SWITCHYARD_BUILD_DIR, or the one this package was imported from)."""
+    candidates = [path, os.environ.get("SWITCHYARD_MLIR_PLUGIN")]
+    for build in (os.environ.get("SWITCHYARD_BUILD_DIR"),
+                  _build_dir_of_package()):
+        if build:
+            candidates.append(os.path.join(build, "mlir",
+                                           "libSwitchyardMLIR.so"))
+    for c in candidates:
+        if c and os.path.isfile(c):
+            return os.path.abspath(c)
+    raise ToolError("cannot find libSwitchyardMLIR.so: pass plugin=, or set "
+                    "SWITCHYARD_MLIR_PLUGIN or SWITCHYARD_BUILD_DIR")
+
+
+def kernels():
+    """The bundled kernels' names, sorted."""
+    return sorted(f[:-5] for f in os.listdir(KERNELS_DIR)
+                  if f.endswith(".mlir"))
+
+
+def kernel_path(name):
+    return os.path.join(KERNELS_DIR, name + ".mlir")
+
+
+_SIGNATURE = re.compile(r"func\.func @kernel\((.*?)\)\s*->\s*(tensor<[^>]*>)",
+                        re.S)
+_TENSOR = re.compile(r"tensor<([0-9x]+)xf32>")
+
+
+def _shape(tensor_type):
+    m = _TENSOR.fullmatch(tensor_type.strip())
+    if not m:
+        raise ValueError("kernel types must be static f32 tensors, got %s"
+                         % tensor_type)
+    return [int(d) for d in m.group(1).split("x")]
+
+
+def _type(shape):
+    return "tensor<%sxf32>" % "x".join(str(d) for d in shape)
+
+
+def _fill(name, shape, salt):
+    """A function that returns a tensor of \\p shape whose element at
+    index (i, j, ...) is ((i*7 + j*13 + ... + salt) mod 17) * 0.37 - 3:
+    fixed, varied, and not exactly representable, so any reordering of a
+    sum would show in the bits of the result."""
+    rank = len(shape)
+    dims = ", ".join("d%d" % i for i in range(rank))
+    primes = [7, 13, 5, 11, 3, 17, 19][:rank]
+    body = ["    %%i%d = linalg.index %d : index" % (k, k) for k in range(rank)]
+    body.append("    %%acc0 = arith.constant %d : index" % salt)
+    for k in range(rank):
+        body.append("    %%p%d = arith.constant %d : index" % (k, primes[k]))
+        body.append("    %%m%d = arith.muli %%i%d, %%p%d : index" % (k, k, k))
+        body.append("    %%acc%d = arith.addi %%acc%d, %%m%d : index"
+                    % (k + 1, k, k))
+    body += ["    %c17 = arith.constant 17 : index",
+             "    %%r = arith.remui %%acc%d, %%c17 : index" % rank,
+             "    %ri = arith.index_cast %r : index to i32",
+             "    %f = arith.sitofp %ri : i32 to f32",
+             "    %s = arith.constant 0.37 : f32",
+             "    %o = arith.constant 3.0 : f32",
+             "    %fs = arith.mulf %f, %s : f32",
+             "    %v = arith.subf %fs, %o : f32",
+             "    linalg.yield %v : f32"]
+    return """func.func @%s() -> %s {
+  %%e = tensor.empty() : %s
+  %%t = linalg.generic {indexing_maps = [affine_map<(%s) -> (%s)>],
+      iterator_types = [%s]} outs(%%e : %s) {
+  ^bb0(%%out: f32):
+%s
+  } -> %s
+  return %%t : %s
+}
+""" % (name, _type(shape), _type(shape), dims, dims,
+       ", ".join(['"parallel"'] * rank), _type(shape), "\n".join(body),
+       _type(shape), _type(shape))
+
+
+def harness(kernel_text, reps=5):
+    """The kernel's text with the init functions and `@main` that run it:
+    main prints the result's hash, its first elements, then \\p reps
+    timings in seconds."""
+    m = _SIGNATURE.search(kernel_text)
+    if not m:
+        raise ValueError("no `func.func @kernel(...) -> tensor<...>` found")
+    args = [a.split(":", 1)[1] for a in m.group(1).split(",") if ":" in a]
+    in_shapes = [_shape(a) for a in args]
+    out_shape = _shape(m.group(2))
+    n = 1
+    for d in out_shape:
+        n *= d
+    parts = [kernel_text]
+    for k, s in enumerate(in_shapes):
+        parts.append(_fill("init%d" % k, s, 3 * k + 1))
+    calls = []
+    for k, s in enumerate(in_shapes):
+        calls.append("  %%in%d = call @init%d() : () -> %s" % (k, k, _type(s)))
+    arg_list = ", ".join("%%in%d" % k for k in range(len(in_shapes)))
+    arg_types = ", ".join(_type(s) for s in in_shapes)
+    call = "func.call @kernel(%s) : (%s) -> %s" % (arg_list, arg_types,
+                                              _type(out_shape))
+    flat = "tensor<%dxf32>" % n
+    reassoc = "[[%s]]" % ", ".join(str(i) for i in range(len(out_shape)))
+    parts.append("""func.func private @rtclock() -> f64
+func.func @main() {
+%(calls)s
+  %%r = %(call)s
+  %%flat = tensor.collapse_shape %%r %(reassoc)s : %(out)s into %(flat)s
+  %%c0 = arith.constant 0 : index
+  %%c1 = arith.constant 1 : index
+  %%n = arith.constant %(n)d : index
+  %%h0 = arith.constant 1469598103934665603 : i64
+  %%prime = arith.constant 1099511628211 : i64
+  %%h = scf.for %%i = %%c0 to %%n step %%c1 iter_args(%%acc = %%h0) -> (i64) {
+    %%x = tensor.extract %%flat[%%i] : %(flat)s
+    %%b = arith.bitcast %%x : f32 to i32
+    %%w = arith.extui %%b : i32 to i64
+    %%y = arith.xori %%acc, %%w : i64
+    %%z = arith.muli %%y, %%prime : i64
+    scf.yield %%z : i64
+  }
+  vector.print %%h : i64
+  %%k = arith.constant %(shown)d : index
+  scf.for %%i = %%c0 to %%k step %%c1 {
+    %%x = tensor.extract %%flat[%%i] : %(flat)s
+    vector.print %%x : f32
+  }
+  %%reps = arith.constant %(reps)d : index
+  scf.for %%i = %%c0 to %%reps step %%c1 {
+    %%t0 = func.call @rtclock() : () -> f64
+    %%again = %(call)s
+    %%t1 = func.call @rtclock() : () -> f64
+    %%dt = arith.subf %%t1, %%t0 : f64
+    vector.print %%dt : f64
+  }
+  return
+}
+""" % dict(calls="\n".join(calls), call=call, reassoc=reassoc,
+           out=_type(out_shape), flat=flat, n=n, shown=min(n, 8), reps=reps))
+    return "\n".join(parts)
+
+
+class RunResult:
+    """One run: the result's hash, its first values, and the timings."""
+
+    def __init__(self, digest, values, times, ir_ops):
+        self.digest = digest
+        self.values = values
+        self.times = times
+        self.ir_ops = ir_ops
+
+    @property
+    def median(self):
+        return statistics.median(self.times) if self.times else 0.0
+
+    @property
+    def spread(self):
+        """Half the interquartile range, relative to the median."""
+        if len(self.times) < 2 or self.median == 0:
+            return 0.0
+        q = statistics.quantiles(self.times, n=4, method="inclusive")
+        return (q[2] - q[0]) / 2 / self.median
+
+
+def _run(argv, timeout, env=None, stdin=None):
+    try:
+        p = subprocess.run(argv, input=stdin, capture_output=True,
+                           timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        raise ToolError("%s timed out after %ss" % (argv[0], timeout))
+    if p.returncode != 0:
+        raise ToolError("%s failed (exit %d):\n%s" % (
+            os.path.basename(argv[0]), p.returncode,
+            p.stderr.decode(errors="replace")[-2000:]))
+    return p
+
+
+def compile_kernel(module_text, *, passes="", env=None, plugin=None,
+                   timeout=120):
+    """The kernel module lowered to the LLVM dialect: \\p passes (Switchyard
+    passes, e.g. "switchyard-tile") run first, under \\p env."""
+    argv = [find_mlir_tool("mlir-opt")]
+    if passes:
+        argv.append("--load-pass-plugin=" + find_mlir_plugin(plugin))
+        pipeline = passes + "," + LOWERING
+    else:
+        pipeline = LOWERING
+    argv += ["--pass-pipeline=builtin.module(%s)" % pipeline, "-"]
+    full_env = {k: v for k, v in os.environ.items()
+                if not k.startswith("SWITCHYARD_")}
+    full_env.update(env or {})
+    return _run(argv, timeout, full_env, module_text.encode()).stdout
+
+
+def run_lowered(llvm_text, reps, timeout=120):
+    """Runs lowered harness text (see harness()); returns a RunResult."""
+    argv = [find_mlir_tool("mlir-runner"), "-e", "main",
+            "-entry-point-result=void", "-O2",
+            "-shared-libs=" + ",".join(_RUNNER_LIBS)]
+    out = _run(argv, timeout, stdin=llvm_text).stdout.decode().split()
+    if len(out) < 1 + reps:
+        raise ToolError("the kernel printed %d values, expected at least %d"
+                        % (len(out), 1 + reps))
+    shown = len(out) - 1 - reps
+    return RunResult(int(out[0]), [float(v) for v in out[1:1 + shown]],
+                     [float(t) for t in out[1 + shown:]],
+                     llvm_text.count(b"\n"))
+
+
+def run_kernel(name, *, passes="", env=None, reps=5, plugin=None,
+               timeout=120):
+    """Compiles and runs bundled kernel \\p name; returns a RunResult."""
+    with open(kernel_path(name)) as f:
+        text = harness(f.read(), reps)
+    lowered = compile_kernel(text, passes=passes, env=env, plugin=plugin,
+                             timeout=timeout)
+    return run_lowered(lowered, reps, timeout)
+
+
+def reference(name):
+    """The reference hash of kernel \\p name, from `<name>.ref`."""
+    with open(os.path.join(KERNELS_DIR, name + ".ref")) as f:
+        return int(f.read().split()[0])
+
+
+def runtime_reward(baseline, result):
+    """The speedup of \\p result over \\p baseline (median over median),
+    with its noise: the two runs' relative spreads added."""
+    return (baseline.median / result.median if result.median else 0.0,
+            baseline.spread + result.spread)
