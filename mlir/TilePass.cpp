@@ -82,7 +82,7 @@ const std::string_view SizeNames[MaxLoops] = {"size0", "size1", "size2",
 struct Site {
   TilingInterface Op;
   std::string Function;
-  std::string Unit; ///< "linalg.matmul#0": op name, ordinal in its function.
+  std::string Unit; ///< "linalg.matmul:0": op name, ordinal in its function.
   SmallVector<int64_t> Bounds; ///< Trip counts; -1 when dynamic.
   SmallVector<utils::IteratorType> Iterators;
   /// The largest legal tile size per loop.
@@ -180,7 +180,7 @@ std::vector<Site> TilePass::collectSites() {
       S.Op = Op;
       S.Function = Function;
       StringRef Name = Op->getName().getStringRef();
-      S.Unit = Name.str() + "#" + std::to_string(Ordinals[Name]++);
+      S.Unit = Name.str() + ":" + std::to_string(Ordinals[Name]++);
       OpBuilder B(Op);
       for (const Range &R : Op.getIterationDomain(B)) {
         std::optional<int64_t> Size = getConstantIntValue(R.size);

@@ -420,8 +420,12 @@ private:
       Err = "'default' takes no parameters or target";
       return false;
     }
+    // pass-pipeline actions, and the MLIR plugin's tile and tune options,
+    // which take as many parameters as the op has loops or the knob's name
+    // says, are the compiler's to give per request: checked when asked.
     if (CheckOptions && !R.UseDefault &&
-        R.Kind != fb::DecisionKind::PassPipeline) {
+        R.Kind != fb::DecisionKind::PassPipeline &&
+        R.Kind != fb::DecisionKind::Tile && R.Kind != fb::DecisionKind::Tune) {
       Err = checkSiteAnswer(R.Kind, R.Option, R.Params.size(), R.Target);
       if (!Err.empty())
         return false;
