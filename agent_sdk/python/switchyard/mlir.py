@@ -176,9 +176,7 @@ def harness(kernel_text, reps=5):
     flat = "tensor<%dxf32>" % n
     reassoc = "[[%s]]" % ", ".join(str(i) for i in range(len(out_shape)))
     parts.append("""func.func private @rtclock() -> f64
-func.func @main() {
-%(calls)s
-  %%r = %(call)s
+func.func @digest(%%r: %(out)s) -> i64 {
   %%flat = tensor.collapse_shape %%r %(reassoc)s : %(out)s into %(flat)s
   %%c0 = arith.constant 0 : index
   %%c1 = arith.constant 1 : index
@@ -193,12 +191,24 @@ func.func @main() {
     %%z = arith.muli %%y, %%prime : i64
     scf.yield %%z : i64
   }
+  return %%h : i64
+}
+func.func @main() {
+%(calls)s
+  %%r = %(call)s
+  %%h = func.call @digest(%%r) : (%(out)s) -> i64
   vector.print %%h : i64
+  %%flat = tensor.collapse_shape %%r %(reassoc)s : %(out)s into %(flat)s
+  %%c0 = arith.constant 0 : index
+  %%c1 = arith.constant 1 : index
   %%k = arith.constant %(shown)d : index
   scf.for %%i = %%c0 to %%k step %%c1 {
     %%x = tensor.extract %%flat[%%i] : %(flat)s
     vector.print %%x : f32
   }
+  // Each timed result is hashed after the clock stops, so no run's work
+  // is dead code that LLVM could drop; a hash that differs from the first
+  // (nondeterminism) is reported as a failure by the caller.
   %%reps = arith.constant %(reps)d : index
   scf.for %%i = %%c0 to %%reps step %%c1 {
     %%t0 = func.call @rtclock() : () -> f64
@@ -206,6 +216,9 @@ func.func @main() {
     %%t1 = func.call @rtclock() : () -> f64
     %%dt = arith.subf %%t1, %%t0 : f64
     vector.print %%dt : f64
+    %%h2 = func.call @digest(%%again) : (%(out)s) -> i64
+    %%same = arith.cmpi eq, %%h2, %%h : i64
+    cf.assert %%same, "a repeated run gave a different result"
   }
   return
 }
@@ -302,3 +315,83 @@ def runtime_reward(baseline, result):
     with its noise: the two runs' relative spreads added."""
     return (baseline.median / result.median if result.median else 0.0,
             baseline.spread + result.spread)
+
+
+def compile_with_agent(module_text, decide, *, passes="switchyard-tile",
+                       functions=("kernel",), plugin=None, timeout=120):
+    """Lowers \\p module_text like compile_kernel(), with the tile
+    decisions about ops in \\p functions answered by \\p decide(request),
+    which returns an Answer. Returns the lowered module text."""
+    from .compiler import Compile
+    from .messages import Request, Subscription
+    with tempfile.TemporaryDirectory(prefix="sy-mlir-") as d:
+        src, out = os.path.join(d, "in.mlir"), os.path.join(d, "out.mlir")
+        with open(src, "w") as f:
+            f.write(module_text)
+        argv = [find_mlir_tool("mlir-opt"),
+                "--load-pass-plugin=" + find_mlir_plugin(plugin),
+                "--pass-pipeline=builtin.module(%s,%s)" % (passes, LOWERING),
+                src, "-o", out]
+        with Compile.spawn(argv, timeout=timeout) as c:
+            c.handshake([Subscription("tile", functions=functions)])
+            while True:
+                message = c.receive()
+                if message is None:
+                    break
+                if isinstance(message, Request):
+                    c.send(decide(message).reply_to(message))
+            c.finish()
+        with open(out, "rb") as f:
+            return f.read()
+
+
+def fixed_tiling(size):
+    """A decide() that tiles every loop by \\p size (or the whole loop when
+    it is shorter): the usual hand-picked 32x32x32 baseline."""
+    from .messages import Answer
+
+    def decide(request):
+        tile = request.legal[request.find_option("tile")]
+        sizes = [min(size, p.max) for p in tile.params if
+                 p.name.startswith("size")]
+        return Answer.choose("tile", sizes + [0, 0, 0])
+    return decide
+
+
+def random_tiling(rng):
+    """A decide() that tiles with random power-of-two sizes (or 0: that
+    loop untiled) and a random interchange; no fusion or vectorization, so
+    results stay bit-exact whatever the options allow."""
+    from .messages import Answer
+
+    def decide(request):
+        if rng.random() < 0.1:
+            return Answer.choose("keep")
+        tile = request.legal[request.find_option("tile")]
+        params = []
+        for p in tile.params:
+            if p.name.startswith("size"):
+                choices = [0] + [1 << k for k in range(8) if (1 << k) <= p.max]
+                params.append(rng.choice(choices))
+            elif p.name == "interchange":
+                params.append(rng.randint(p.min, p.max))
+            else:
+                params.append(0)
+        return Answer.choose("tile", params)
+    return decide
+
+
+def evaluate(name, decide, reps=10):
+    """Compiles kernel \\p name with \\p decide answering, runs it \\p reps
+    times, and checks its result; raises KernelMismatch if it differs."""
+    with open(kernel_path(name)) as f:
+        text = harness(f.read(), reps)
+    if decide is None:
+        lowered = compile_kernel(text)
+    else:
+        lowered = compile_with_agent(text, decide)
+    r = run_lowered(lowered, reps)
+    if r.digest != reference(name):
+        raise KernelMismatch("%s: result hash %d, reference %d"
+                             % (name, r.digest, reference(name)))
+    return r
