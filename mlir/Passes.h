@@ -28,10 +28,17 @@ std::unique_ptr<mlir::Pass> createGatePass(RuntimeRef RT);
 /// interchange, producer fusion and vectorization (tile).
 std::unique_ptr<mlir::Pass> createTilePass(RuntimeRef RT);
 
+/// switchyard-tune: resolves every unresolved transform.tune.knob and
+/// transform.tune.alternatives by asking the agent (tune), then runs the
+/// transform interpreter.
+std::unique_ptr<mlir::Pass> createTunePass(RuntimeRef RT);
+
 /// The gate's fixed feature names, in the order of every request's values.
 Span<std::string_view> gateFeatureNames();
 /// The tile kind's fixed feature names.
 Span<std::string_view> tileFeatureNames();
+/// The tune kind's fixed feature names.
+Span<std::string_view> tuneFeatureNames();
 
 } // namespace switchyard
 

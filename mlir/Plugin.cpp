@@ -37,6 +37,7 @@ struct KindUnit {
 const KindUnit Kinds[] = {
     {DecisionKind::PassGate, createGatePass},
     {DecisionKind::Tile, createTilePass},
+    {DecisionKind::Tune, createTunePass},
 };
 
 /// A mistake in the user's settings: a one-line error and exit status 1,
