@@ -34,5 +34,6 @@ config.substitutions.append(
     ("%example_agent",
      os.path.join(bin_dir, "agent_sdk", "switchyard-example-agent")))
 config.substitutions.append(("%python", config.python3))
+config.substitutions.append(("%switchyard_obj_root", bin_dir))
 config.substitutions.append(
     ("%examples", os.path.join(config.switchyard_src_root, "examples")))
