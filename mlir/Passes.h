@@ -33,12 +33,18 @@ std::unique_ptr<mlir::Pass> createTilePass(RuntimeRef RT);
 /// transform interpreter.
 std::unique_ptr<mlir::Pass> createTunePass(RuntimeRef RT);
 
+/// switchyard-rewrite: canonicalization (and PDL) patterns under MLIR's
+/// greedy driver, the agent choosing the pattern at each op (rewrite).
+std::unique_ptr<mlir::Pass> createRewritePass(RuntimeRef RT);
+
 /// The gate's fixed feature names, in the order of every request's values.
 Span<std::string_view> gateFeatureNames();
 /// The tile kind's fixed feature names.
 Span<std::string_view> tileFeatureNames();
 /// The tune kind's fixed feature names.
 Span<std::string_view> tuneFeatureNames();
+/// The rewrite kind's fixed feature names.
+Span<std::string_view> rewriteFeatureNames();
 
 } // namespace switchyard
 

@@ -38,6 +38,7 @@ const KindUnit Kinds[] = {
     {DecisionKind::PassGate, createGatePass},
     {DecisionKind::Tile, createTilePass},
     {DecisionKind::Tune, createTunePass},
+    {DecisionKind::Rewrite, createRewritePass},
 };
 
 /// A mistake in the user's settings: a one-line error and exit status 1,

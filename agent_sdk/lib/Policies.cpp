@@ -420,12 +420,14 @@ private:
       Err = "'default' takes no parameters or target";
       return false;
     }
-    // pass-pipeline actions, and the MLIR plugin's tile and tune options,
-    // which take as many parameters as the op has loops or the knob's name
-    // says, are the compiler's to give per request: checked when asked.
+    // pass-pipeline actions, and the MLIR plugin's tile, tune and rewrite
+    // options (as many parameters as the op has loops, the knob's own
+    // options, the patterns that match) are the compiler's to give per
+    // request: checked when asked.
     if (CheckOptions && !R.UseDefault &&
         R.Kind != fb::DecisionKind::PassPipeline &&
-        R.Kind != fb::DecisionKind::Tile && R.Kind != fb::DecisionKind::Tune) {
+        R.Kind != fb::DecisionKind::Tile && R.Kind != fb::DecisionKind::Tune &&
+        R.Kind != fb::DecisionKind::Rewrite) {
       Err = checkSiteAnswer(R.Kind, R.Option, R.Params.size(), R.Target);
       if (!Err.empty())
         return false;
