@@ -25,11 +25,17 @@ import statistics
 import subprocess
 import tempfile
 
+import numpy as np
+
+from .compiler import Compile
+from .messages import Answer, Request, Subscription
+from .spaces import Box, Env
 from .tools import ToolError, _build_dir_of_package
 
 __all__ = ["KERNELS_DIR", "LOWERING", "kernels", "harness", "find_mlir_plugin",
            "find_mlir_tool", "run_kernel", "RunResult", "runtime_reward",
-           "KernelMismatch"]
+           "KernelMismatch", "compile_with_agent", "evaluate",
+           "fixed_tiling", "random_tiling", "MLIRTilingEnv"]
 
 KERNELS_DIR = os.path.normpath(os.path.join(
     os.path.dirname(__file__), "..", "..", "..", "examples", "mlir",
@@ -322,8 +328,6 @@ def compile_with_agent(module_text, decide, *, passes="switchyard-tile",
     """Lowers \\p module_text like compile_kernel(), with the tile
     decisions about ops in \\p functions answered by \\p decide(request),
     which returns an Answer. Returns the lowered module text."""
-    from .compiler import Compile
-    from .messages import Request, Subscription
     with tempfile.TemporaryDirectory(prefix="sy-mlir-") as d:
         src, out = os.path.join(d, "in.mlir"), os.path.join(d, "out.mlir")
         with open(src, "w") as f:
@@ -348,7 +352,6 @@ def compile_with_agent(module_text, decide, *, passes="switchyard-tile",
 def fixed_tiling(size):
     """A decide() that tiles every loop by \\p size (or the whole loop when
     it is shorter): the usual hand-picked 32x32x32 baseline."""
-    from .messages import Answer
 
     def decide(request):
         tile = request.legal[request.find_option("tile")]
@@ -362,7 +365,6 @@ def random_tiling(rng):
     """A decide() that tiles with random power-of-two sizes (or 0: that
     loop untiled) and a random interchange; no fusion or vectorization, so
     results stay bit-exact whatever the options allow."""
-    from .messages import Answer
 
     def decide(request):
         if rng.random() < 0.1:
@@ -395,3 +397,120 @@ def evaluate(name, decide, reps=10):
         raise KernelMismatch("%s: result hash %d, reference %d"
                              % (name, r.digest, reference(name)))
     return r
+
+
+class MLIRTilingEnv(Env):
+    """Tiling on MLIR, Gymnasium-style. Each step answers the next
+    `tile` decision about an op of `@kernel` (consumers first).
+
+    - observation: the request's 17 features (`tile_features`).
+    - action: 12 numbers in [0, 1]: [0] > 0.5 tiles the op, [1..8] pick
+      each loop's tile size among 0 and the powers of two up to its trip
+      count, [9] the interchange (a fraction of n!), [10] and [11] > 0.5
+      fuse and vectorize where legal. Sampling it gives random tilings.
+    - reward, at the end of the episode: `reward="runtime"`, the
+      speedup over the untiled lowering (median of `reps` runs); or
+      `reward="ir-size"`, the lowered module's lines saved, relative to
+      the untiled one. A result that differs from the reference ends
+      the episode with `info["invalid"]` and no reward.
+    """
+
+    def __init__(self, kernel="matmul_64", *, reward="runtime", reps=10,
+                 plugin=None, timeout=120):
+        self.kernel, self.reward_kind, self.reps = kernel, reward, reps
+        self.plugin, self.timeout = plugin, timeout
+        self.observation_space = Box(-2.0, 1e9, shape=(17,),
+                                     dtype=np.float32)
+        self.action_space = Box(0.0, 1.0, shape=(12,), dtype=np.float32)
+        self._baseline = None
+        self._compile = None
+        self._dir = None
+
+    def _base(self):
+        if self._baseline is None:
+            self._baseline = evaluate(self.kernel, None, self.reps)
+            with open(kernel_path(self.kernel)) as f:
+                text = harness(f.read(), self.reps)
+            self._baseline_lines = compile_kernel(text).count(b"\n")
+        return self._baseline
+
+    def _next(self):
+        while True:
+            m = self._compile.receive()
+            if m is None or isinstance(m, Request):
+                return m
+
+    def _obs(self, request):
+        return np.asarray(request.feature_array, dtype=np.float32)
+
+    def reset(self, *, seed=None, options=None):
+        self.close()
+        self._base()
+        with open(kernel_path(self.kernel)) as f:
+            text = harness(f.read(), self.reps)
+        self._dir = tempfile.TemporaryDirectory(prefix="sy-mlir-")
+        src = os.path.join(self._dir.name, "in.mlir")
+        self._out = os.path.join(self._dir.name, "out.mlir")
+        with open(src, "w") as f:
+            f.write(text)
+        argv = [find_mlir_tool("mlir-opt"),
+                "--load-pass-plugin=" + find_mlir_plugin(self.plugin),
+                "--pass-pipeline=builtin.module(switchyard-tile,%s)"
+                % LOWERING, src, "-o", self._out]
+        self._compile = Compile.spawn(argv, timeout=self.timeout)
+        self._compile.handshake([Subscription("tile",
+                                              functions=("kernel",))])
+        self._request = self._next()
+        if self._request is None:
+            return np.zeros(17, np.float32), {"decisions": 0}
+        return self._obs(self._request), {"unit": self._request.unit_name}
+
+    def answer(self, action):
+        """The Answer that \\p action stands for at the pending op."""
+        a = np.clip(np.asarray(action, dtype=np.float64), 0.0, 1.0)
+        tile = self._request.legal[self._request.find_option("tile")]
+        if a[0] <= 0.5:
+            return Answer.choose("keep")
+        params = []
+        sizes = [p for p in tile.params if p.name.startswith("size")]
+        for k, p in enumerate(sizes):
+            choices = [0] + [1 << e for e in range(20)
+                             if (1 << e) <= p.max]
+            params.append(choices[min(int(a[1 + k] * len(choices)),
+                                      len(choices) - 1)])
+        rest = tile.params[len(sizes):]
+        params.append(min(int(a[9] * (rest[0].max + 1)), rest[0].max))
+        params.append(int(a[10] > 0.5) if rest[1].max else 0)
+        params.append(int(a[11] > 0.5) if rest[2].max else 0)
+        return Answer.choose("tile", params)
+
+    def step(self, action):
+        if self._request is None:
+            raise RuntimeError("the episode is over: call reset()")
+        self._compile.send(self.answer(action).reply_to(self._request))
+        self._request = self._next()
+        if self._request is not None:
+            return (self._obs(self._request), 0.0, False, False,
+                    {"unit": self._request.unit_name})
+        self._compile.finish()
+        with open(self._out, "rb") as f:
+            lowered = f.read()
+        info = {"invalid": False}
+        r = run_lowered(lowered, self.reps, self.timeout)
+        if r.digest != reference(self.kernel):
+            info["invalid"] = True
+            return np.zeros(17, np.float32), 0.0, True, False, info
+        if self.reward_kind == "ir-size":
+            reward = 1.0 - lowered.count(b"\n") / self._baseline_lines
+        else:
+            reward, info["noise"] = runtime_reward(self._base(), r)
+        info["median"] = r.median
+        return np.zeros(17, np.float32), reward, True, False, info
+
+    def close(self):
+        if self._compile is not None:
+            self._compile.kill()
+            self._compile = None
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
