@@ -408,11 +408,15 @@ private:
       Err = "'default' takes no parameters or target";
       return false;
     }
-    // A rewrite site's options are the rules that match there, which only
-    // the request knows: an answer naming no such rule goes to the compiler
-    // as an out-of-range index, and the compiler refuses it with a remark.
+    // Options the compiler gives per request are checked when asked:
+    // pass-pipeline actions, the rules that match at a rewrite site (LLVM) or
+    // the patterns that match at an op (MLIR), and the MLIR plugin's tile and
+    // tune options (a size per loop of the op, the knob's own options). An
+    // answer naming no such option goes to the compiler as an out-of-range
+    // index, and the compiler refuses it with a remark.
     if (CheckOptions && !R.UseDefault &&
         R.Kind != fb::DecisionKind::PassPipeline &&
+        R.Kind != fb::DecisionKind::Tile && R.Kind != fb::DecisionKind::Tune &&
         R.Kind != fb::DecisionKind::Rewrite) {
       Err = checkSiteAnswer(R.Kind, R.Option, R.Params.size(), R.Target);
       if (!Err.empty())

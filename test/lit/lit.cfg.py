@@ -6,7 +6,7 @@ import lit.formats
 
 config.name = "Switchyard"
 config.test_format = lit.formats.ShTest(True)
-config.suffixes = [".ll", ".c", ".test"]
+config.suffixes = [".ll", ".c", ".test", ".mlir"]
 config.excludes = ["Inputs"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.switchyard_obj_root, "test", "lit")
@@ -23,6 +23,9 @@ for var in list(os.environ):
 bin_dir = config.switchyard_obj_root
 config.substitutions.append(
     ("%switchyard_plugin", os.path.join(bin_dir, "plugin", "libSwitchyard.so")))
+config.substitutions.append(
+    ("%switchyard_mlir_plugin",
+     os.path.join(bin_dir, "mlir", "libSwitchyardMLIR.so")))
 config.substitutions.append(
     ("%agent", os.path.join(bin_dir, "agent_sdk", "switchyard-agent")))
 config.substitutions.append(
@@ -42,6 +45,7 @@ config.substitutions.append(
         config.python3)))
 config.substitutions.append(
     ("%switchyard_model", os.path.join(bin_dir, "core", "switchyard-model")))
+config.substitutions.append(("%switchyard_obj_root", bin_dir))
 config.substitutions.append(
     ("%examples", os.path.join(config.switchyard_src_root, "examples")))
 config.substitutions.append(
