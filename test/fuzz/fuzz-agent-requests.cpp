@@ -172,6 +172,7 @@ SessionInfo madeUpSession(InputRng &Rng) {
 /// Returns whether it decoded.
 bool decodeAgainst(const fb::Frame &F, const SessionInfo &Session,
                    ReceivedRequest &Out, Sink &S) {
+  // Read raw: what the frame itself holds, to check the codec against.
   const fb::DecisionRequest *Raw = F.message_as_DecisionRequest();
   size_t OwnNames = Raw->feature_names() ? Raw->feature_names()->size() : 0;
   size_t Values = Raw->feature_values() ? Raw->feature_values()->size() : 0;

@@ -198,12 +198,14 @@ Bytes framed(const std::vector<Bytes> &Frames) {
   return Out;
 }
 
+/// Cut short by hand: the codec only writes whole messages.
 Bytes truncated(Bytes B, size_t Keep) {
   B.resize(Keep < B.size() ? Keep : B.size());
   return B;
 }
 
-/// A bit flipped in the file identifier.
+/// A bit flipped in the file identifier, by hand: the codec writes the
+/// right one.
 Bytes badIdentifier(Bytes B) {
   B[4] ^= 0x20;
   return B;
@@ -259,6 +261,7 @@ int main(int Argc, char **Argv) {
                 reply(3, false, 1, {8})}));
   write(D, "truncated-frame", truncated(framed({hello()}), 40));
   write(D, "bad-identifier", framed({badIdentifier(report())}));
+  // By hand: length prefixes no codec frame has.
   write(D, "oversized-length", {0xff, 0xff, 0xff, 0x7f, 'S', 'W', 'Y', 'D'});
   write(D, "empty-frame", {0, 0, 0, 0});
   write(D, "bare-payload", report());

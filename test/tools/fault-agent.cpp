@@ -330,7 +330,7 @@ Next misbehave(const Connection &C, const ReceivedRequest *Request) {
     return Next::Continue;
   case Mode::Truncated:
   case Mode::TruncatedStall: {
-    // Promise 256 bytes, deliver the first 16 of a real frame.
+    // By hand around a codec frame: promise 256 bytes, deliver its first 16.
     flatbuffers::FlatBufferBuilder B;
     encodeReply(B, Reply::useDefault(), Id);
     sendHeader(Fd, 256);
@@ -338,14 +338,15 @@ Next misbehave(const Connection &C, const ReceivedRequest *Request) {
     return Opts.TheMode == Mode::Truncated ? Next::Close : Next::Continue;
   }
   case Mode::Oversized: {
+    // By hand: no message the codec writes comes near the limit.
     sendHeader(Fd, MaxFrameSize + 1);
     std::vector<uint8_t> Some(64, 0);
     sendBytes(Fd, Some.data(), Some.size());
     return Next::Continue;
   }
   case Mode::Garbage: {
-    // Right length and identifier, so only the verifier can catch it: the
-    // root offset points far outside the frame.
+    // By hand, as no codec writes it: right length and identifier, so only
+    // the verifier can catch it; the root offset points far outside.
     std::vector<uint8_t> Payload(64);
     uint32_t Seed = 0x5eed1234u;
     for (uint8_t &Byte : Payload) {

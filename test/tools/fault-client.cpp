@@ -179,7 +179,8 @@ int run(const Options &O) {
   };
 
   if (O.Mode == "garbage") {
-    // The identifier is right, so the verifier is what must catch it.
+    // By hand, as no codec writes it: the identifier is right, so the
+    // verifier is what must catch it.
     std::vector<uint8_t> Payload(48, 0xa5);
     const uint8_t Root[4] = {0x00, 0xff, 0xff, 0x7f};
     std::memcpy(Payload.data(), Root, 4);
@@ -190,6 +191,7 @@ int run(const Options &O) {
     return waitForClose(Fd, O.WaitMs) ? 0 : fail(O.Mode, "still open");
   }
   if (O.Mode == "truncated") {
+    // By hand: the codec frames whole messages, this one is cut short.
     std::vector<uint8_t> Hello = helloFrame(ProtocolVersion, Module);
     std::vector<uint8_t> Out;
     appendHeader(Out, static_cast<uint32_t>(Hello.size()) + 100);
@@ -199,6 +201,7 @@ int run(const Options &O) {
     return 0; // Gone mid-frame.
   }
   if (O.Mode == "oversized") {
+    // By hand: no message the codec writes comes near the limit.
     std::vector<uint8_t> Out;
     appendHeader(Out, 0xffffffffu);
     Out.resize(Out.size() + 16, 0);
