@@ -11,6 +11,7 @@
 #ifndef SWITCHYARD_TEST_FUZZ_FUZZSUPPORT_H
 #define SWITCHYARD_TEST_FUZZ_FUZZSUPPORT_H
 
+#include "Codec.h"
 #include "Framing.h"
 #include "Hash.h"
 
@@ -77,6 +78,12 @@ public:
     scalar(V->size());
     for (T X : *V)
       scalar(X);
+  }
+
+  void string(std::string_view Str) {
+    scalar(Str.size());
+    for (char C : Str)
+      scalar(C);
   }
 
   void strings(
@@ -162,6 +169,11 @@ inline void walk(Sink &S, const fb::Hello &H) {
   if (const auto *Space = H.action_space())
     for (const fb::OptionSpec *O : *Space)
       walk(S, O);
+  if (const auto *Schemas = H.feature_schemas())
+    for (const fb::FeatureSchema *F : *Schemas) {
+      S.scalar(F->kind());
+      S.strings(F->names());
+    }
 }
 
 inline void walk(Sink &S, const fb::HelloReply &R) {
@@ -173,6 +185,7 @@ inline void walk(Sink &S, const fb::HelloReply &R) {
       S.strings(Sub->passes());
       S.strings(Sub->functions());
       S.scalar(Sub->observations());
+      S.scalar(Sub->no_features());
     }
 }
 
@@ -230,6 +243,101 @@ inline uint64_t walkFrame(const fb::Frame &F) {
     walk(S, *R);
   return S.value();
 }
+
+/// What the codec makes of verified frames, as a peer reads them: each
+/// frame goes to its message type's decoder, and a Hello becomes the session
+/// that the requests after it are decoded against.
+class CodecReader {
+public:
+  /// A hash of what the codec decoded from \p F, or of why it refused.
+  uint64_t read(const fb::Frame &F) {
+    Sink S;
+    S.scalar(F.message_type());
+    switch (F.message_type()) {
+    case fb::Message::Hello:
+      if (Expected<SessionInfo> H = decodeHello(F)) {
+        Session = std::move(*H);
+        S.scalar(Session.Version);
+        S.string(Session.Module);
+        for (DecisionKind K : Session.Offered) {
+          S.scalar(K);
+          for (std::string_view N : Session.featureNames(K))
+            S.string(N);
+        }
+        for (const std::string &A : Session.ActionSpace)
+          S.string(A);
+      } else {
+        S.string(H.error());
+      }
+      break;
+    case fb::Message::DecisionRequest: {
+      std::string Err;
+      if (!decodeRequest(F, Session, Received, Err)) {
+        if (Err.empty())
+          fail("decodeRequest failed without saying why");
+        S.string(Err);
+        break;
+      }
+      const DecisionRequest &R = Received.Request;
+      if (R.FeatureNames.size() != R.FeatureValues.size())
+        fail("decodeRequest gave other numbers of names and values");
+      S.scalar(Received.Id);
+      S.scalar(R.Kind);
+      S.string(R.Context.Function);
+      for (size_t I = 0; I < R.FeatureValues.size(); ++I) {
+        S.string(R.FeatureNames[I]);
+        S.scalar(R.FeatureValues[I]);
+      }
+      S.scalar(R.Default.Option);
+      for (const OptionSpec &O : R.Legal) {
+        S.string(O.Name);
+        S.scalar(O.Params.size());
+      }
+      S.scalar(R.Obs ? R.Obs->Mask : 0);
+      S.string(R.PreviousError);
+      break;
+    }
+    case fb::Message::ModuleReport:
+      if (Expected<ModuleReport> R = decodeReport(F)) {
+        S.string(R->ModuleName);
+        S.scalar(R->Stats.size());
+        S.string(R->Error);
+      } else {
+        S.string(R.error());
+      }
+      break;
+    case fb::Message::HelloReply:
+      if (Expected<HelloReply> R = decodeHelloReply(F)) {
+        S.scalar(R->Accept);
+        S.string(R->Reason);
+        S.scalar(R->Subscriptions.size());
+      } else {
+        S.string(R.error());
+      }
+      break;
+    case fb::Message::DecisionReply: {
+      // A reply is matched against the request it answers; here, its own id.
+      uint64_t Id = F.message_as_DecisionReply()->id();
+      if (Expected<Reply> R = decodeReply(F, Id)) {
+        S.scalar(R->UseDefault);
+        S.scalar(R->Chosen.Option);
+        S.scalar(R->Chosen.Params.size());
+        S.string(R->Chosen.Target);
+      } else {
+        S.string(R.error());
+      }
+      break;
+    }
+    default:
+      break;
+    }
+    return S.value();
+  }
+
+private:
+  SessionInfo Session;
+  ReceivedRequest Received;
+};
 
 } // namespace switchyard::fuzz
 

@@ -7,12 +7,18 @@
 // "random", and a script that uses every rule feature) the way the server's
 // Server::Client::handle does: Hello -> hello(), DecisionRequest -> decide(),
 // ModuleReport -> report(), closed() once at the end, and a dropped client
-// hears nothing more. Each answer is built into a reply as the server builds
-// it, and formatChoice() renders the default and the answer.
+// hears nothing more. Frames are read and replies built with the codec, as
+// the server does. Each request is also decoded against a session the input
+// makes up (version 1 or 2, with feature schemas that may not fit), and the
+// helpers (feature, findOption, optionName, formatChoice) read every
+// request decoded.
 //
-// Whatever the input: no crash; every reply the agent builds verifies and
-// carries the request's id; the random policy is a pure function of its seed
-// and the request, and answers a well-formed legal set legally.
+// Whatever the input: no crash; every reply the agent builds verifies,
+// decodes to what the agent answered, and carries the request's id;
+// decodeRequest reads a version-2 request's names from its session's schema
+// and refuses exactly the values that fit no names; the random policy is a
+// pure function of its seed and the request, and answers a well-formed legal
+// set legally.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +26,7 @@
 
 #include "switchyard/Agent.h"
 
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -71,50 +78,134 @@ std::unique_ptr<Agent> loadScript() {
 }
 
 /// Checks that the random policy answered a well-formed request legally.
-void checkRandomAnswer(const SessionInfo &Session, const fb::DecisionRequest &R,
+void checkRandomAnswer(const SessionInfo &Session, const DecisionRequest &R,
                        const Answer &A) {
   if (A.UseDefault)
     return;
-  if (!R.legal() || R.legal()->size() == 0) {
-    if (A.Option >= Session.ActionSpace.size())
+  uint32_t Option = A.Chosen.Option;
+  if (R.Legal.empty()) {
+    if (Option >= Session.ActionSpace.size())
       fail("random chose an action outside the action space");
     return;
   }
-  if (R.kind() == fb::DecisionKind::PassPipeline) {
-    if (A.Option >= R.legal()->size())
+  if (R.Kind == DecisionKind::PassPipeline) {
+    if (Option >= R.Legal.size())
       fail("random chose a pipeline option outside the legal set");
     return;
   }
-  if (A.Option >= R.legal()->size())
+  if (Option >= R.Legal.size())
     fail("random chose an option outside the legal set");
-  const fb::OptionSpec *O = R.legal()->Get(A.Option);
-  size_t NumParams = O->params() ? O->params()->size() : 0;
-  if (A.Params.size() != NumParams)
+  const OptionSpec &O = R.Legal[Option];
+  if (A.Chosen.Params.size() != O.Params.size())
     fail("random gave the wrong number of parameters");
-  for (size_t I = 0; I < NumParams; ++I) {
-    const fb::ParamSpec *P = O->params()->Get(I);
-    int64_t V = A.Params[I];
-    if (P->min() > P->max())
+  for (size_t I = 0; I < O.Params.size(); ++I) {
+    const ParamSpec &P = O.Params[I];
+    int64_t V = A.Chosen.Params[I];
+    if (P.Min > P.Max)
       continue; // No legal value: any answer is refused by the compiler.
     bool HasPower = false;
     for (int Bit = 0; Bit < 63; ++Bit) {
       int64_t Power = int64_t(1) << Bit;
-      HasPower |= Power >= P->min() && Power <= P->max();
+      HasPower |= Power >= P.Min && Power <= P.Max;
     }
-    if (P->power_of_two() && !HasPower)
+    if (P.PowerOfTwo && !HasPower)
       continue;
-    if (V < P->min() || V > P->max())
+    if (V < P.Min || V > P.Max)
       fail("random gave a parameter outside its range");
-    if (P->power_of_two() && (V <= 0 || (V & (V - 1)) != 0))
+    if (P.PowerOfTwo && (V <= 0 || (V & (V - 1)) != 0))
       fail("random gave a parameter that is not a power of two");
   }
+}
+
+bool sameBits(double A, double B) { return std::memcmp(&A, &B, sizeof A) == 0; }
+
+/// What the agent's helpers make of \p R, as a log line would; feature()
+/// must agree with the position the session gives a feature.
+void useHelpers(Sink &S, const SessionInfo &Session, const DecisionRequest &R,
+                bool NamesFromSession) {
+  S.scalar(formatChoice(Session, R, R.Default).size());
+  for (const char *Name : {"size", "calls", "step"}) {
+    double Value = feature(R, Name, -1);
+    S.scalar(Value);
+    int Index = Session.featureIndex(R.Kind, Name);
+    if (NamesFromSession && Index >= 0 &&
+        !sameBits(Value, R.FeatureValues[static_cast<size_t>(Index)]))
+      fail("feature() and SessionInfo::featureIndex() disagree");
+  }
+  if (!R.FeatureNames.empty())
+    S.scalar(feature(R, R.FeatureNames[R.FeatureNames.size() - 1]));
+  if (!R.Legal.empty()) {
+    int64_t Found = findOption(Session, R, R.Legal[0].Name);
+    if (Found != 0)
+      fail("findOption() does not find the first legal option");
+    if (optionName(Session, R, 0) != R.Legal[0].Name)
+      fail("optionName() does not name the first legal option");
+  } else if (!Session.ActionSpace.empty()) {
+    int64_t Found = findOption(Session, R, Session.ActionSpace.back());
+    if (Found < 0 || optionName(Session, R, static_cast<uint32_t>(Found)) !=
+                         Session.ActionSpace.back())
+      fail("findOption() and optionName() disagree on the action space");
+  }
+}
+
+/// A session the input makes up: a version, and for each kind a feature
+/// schema of up to four names, which a request may or may not match.
+SessionInfo madeUpSession(InputRng &Rng) {
+  static const char *const Names[] = {"size", "calls", "step", "size"};
+  SessionInfo Session;
+  Session.Id = 2;
+  Session.Version = static_cast<uint32_t>(Rng.between(1, 2));
+  Session.ActionSpace = {"stop", "instcombine"};
+  Session.ActionTakesTarget = {false, true};
+  for (DecisionKind K : fb::EnumValuesDecisionKind()) {
+    size_t N = Rng.between(0, 4);
+    if (Session.Version == 1 || N == 0)
+      continue; // A version-1 Hello names no features.
+    Session.setFeatureNames(K, std::vector<std::string>(Names, Names + N));
+  }
+  return Session;
+}
+
+/// Decodes a request against \p Session and checks what decodeRequest made
+/// of the names: the request's own (version 1), else the session's schema
+/// for its kind; and a refusal only when those do not fit the values.
+/// Returns whether it decoded.
+bool decodeAgainst(const fb::Frame &F, const SessionInfo &Session,
+                   ReceivedRequest &Out, Sink &S) {
+  // Read raw: what the frame itself holds, to check the codec against.
+  const fb::DecisionRequest *Raw = F.message_as_DecisionRequest();
+  size_t OwnNames = Raw->feature_names() ? Raw->feature_names()->size() : 0;
+  size_t Values = Raw->feature_values() ? Raw->feature_values()->size() : 0;
+  Span<std::string_view> Schema = Session.featureNames(Raw->kind());
+  size_t NumNames = OwnNames > 0 ? OwnNames : Schema.size();
+  bool Fits = Values == 0 || Values == NumNames;
+
+  std::string Err;
+  bool Decoded = decodeRequest(F, Session, Out, Err);
+  if (Decoded != Fits)
+    fail(Decoded ? "decodeRequest took values that fit no names"
+                 : "decodeRequest refused values that fit their names");
+  if (!Decoded) {
+    if (Err.empty())
+      fail("decodeRequest refused a request without saying why");
+    return false;
+  }
+  const DecisionRequest &R = Out.Request;
+  if (Out.Id != Raw->id() || R.Kind != Raw->kind() ||
+      R.FeatureValues.size() != Values)
+    fail("decodeRequest changed the id, the kind or the values");
+  bool NamesFromSession = OwnNames == 0 && Values > 0;
+  if (NamesFromSession && R.FeatureNames.data() != Schema.data())
+    fail("a version-2 request's names are not its session's schema");
+  useHelpers(S, Session, R, NamesFromSession);
+  return true;
 }
 
 /// One compiler connection to one policy, as the server keeps it.
 class Client {
 public:
-  Client(Agent &TheAgent, bool IsRandom)
-      : TheAgent(TheAgent), IsRandom(IsRandom) {
+  Client(Agent &TheAgent, bool IsRandom, const SessionInfo &MadeUp)
+      : TheAgent(TheAgent), IsRandom(IsRandom), MadeUp(MadeUp) {
     Session.Id = 1;
     Session.Pid = 4242;
   }
@@ -131,16 +222,20 @@ public:
     case fb::Message::Hello:
       if (GotHello)
         return drop();
-      return handleHello(*F.message_as_Hello());
+      return handleHello(F);
     case fb::Message::DecisionRequest:
       if (!GotHello)
         return drop();
-      return handleRequest(*F.message_as_DecisionRequest());
-    case fb::Message::ModuleReport:
+      return handleRequest(F);
+    case fb::Message::ModuleReport: {
       if (!GotHello)
         return drop();
-      TheAgent.report(Session, *F.message_as_ModuleReport());
+      Expected<ModuleReport> Report = decodeReport(F);
+      if (!Report)
+        return drop();
+      TheAgent.report(Session, *Report);
       return;
+    }
     default:
       return drop();
     }
@@ -151,10 +246,6 @@ private:
     Dropped = true;
     if (AgentGreeted)
       TheAgent.closed(Session);
-  }
-
-  static std::string str(const flatbuffers::String *S) {
-    return S ? S->str() : std::string();
   }
 
   /// The frame just built must verify and be of \p Type.
@@ -168,91 +259,81 @@ private:
     return *F;
   }
 
-  void handleHello(const fb::Hello &H) {
+  void handleHello(const fb::Frame &F) {
     GotHello = true;
-    Session.Compiler = str(H.compiler());
-    Session.CompilerVersion = str(H.compiler_version());
-    Session.Module = str(H.module_name());
-    Session.SourceFile = str(H.source_file());
-    Session.TargetTriple = str(H.target_triple());
-    if (H.offered_kinds())
-      for (auto K : *H.offered_kinds())
-        Session.Offered.push_back(static_cast<fb::DecisionKind>(K));
-    if (H.action_space())
-      for (const fb::OptionSpec *O : *H.action_space())
-        Session.ActionSpace.push_back(str(O->name()));
+    Expected<SessionInfo> Described = decodeHello(F);
+    if (!Described)
+      return drop();
+    Described->Id = Session.Id;
+    Described->Pid = Session.Pid;
+    Session = std::move(*Described);
 
     HelloAnswer A;
-    if (H.protocol_version() != ProtocolVersion) {
+    if (Session.Version < OldestProtocolVersion ||
+        Session.Version > ProtocolVersion) {
       A.Accept = false;
-      A.Reason = "protocol version " + std::to_string(H.protocol_version()) +
+      A.Reason = "protocol version " + std::to_string(Session.Version) +
                  " is not supported";
     } else {
       A = TheAgent.hello(Session);
       AgentGreeted = true;
     }
 
-    Builder.Clear();
-    std::vector<flatbuffers::Offset<fb::Subscription>> Subs;
-    for (const SubscriptionSpec &S : A.Subscriptions) {
-      auto Passes = Builder.CreateVectorOfStrings(S.Passes);
-      auto Functions = Builder.CreateVectorOfStrings(S.Functions);
-      Subs.push_back(fb::CreateSubscription(Builder, S.Kind, Passes, Functions,
-                                            S.Observations));
+    encodeHelloReply(Builder, A);
+    Expected<HelloReply> Sent =
+        decodeHelloReply(checkBuilt(fb::Message::HelloReply));
+    if (!Sent || Sent->Accept != A.Accept || Sent->Reason != A.Reason ||
+        Sent->Subscriptions.size() != A.Subscriptions.size())
+      fail("the handshake reply does not say what the agent answered");
+    for (size_t I = 0; I < A.Subscriptions.size(); ++I) {
+      const Subscription &Want = A.Subscriptions[I];
+      const Subscription &Got = Sent->Subscriptions[I];
+      if (Got.Kind != Want.Kind || Got.Passes != Want.Passes ||
+          Got.Functions != Want.Functions ||
+          Got.Observations != Want.Observations ||
+          Got.NoFeatures != Want.NoFeatures)
+        fail("a subscription does not survive the codec");
     }
-    auto Reply =
-        fb::CreateHelloReply(Builder, A.Accept, Builder.CreateString(A.Reason),
-                             Builder.CreateVector(Subs));
-    Builder.Finish(
-        fb::CreateFrame(Builder, fb::Message::HelloReply, Reply.Union()),
-        fb::FrameIdentifier());
-    checkBuilt(fb::Message::HelloReply);
     if (!A.Accept)
       drop();
   }
 
-  void handleRequest(const fb::DecisionRequest &R) {
+  void handleRequest(const fb::Frame &F) {
+    Sink S;
+    // The same frame against a session that may not match it.
+    decodeAgainst(F, MadeUp, Other, S);
+    // And against the client's own, as the server does: a request that does
+    // not fit the session's schema closes the connection.
+    if (!decodeAgainst(F, Session, Received, S))
+      return drop();
+    const DecisionRequest &R = Received.Request;
+
     Answer A = TheAgent.decide(Session, R);
     if (IsRandom) {
       Answer Again = TheAgent.decide(Session, R);
-      if (Again.UseDefault != A.UseDefault || Again.Option != A.Option ||
-          Again.Params != A.Params || Again.Target != A.Target)
+      if (Again.UseDefault != A.UseDefault || Again.Chosen != A.Chosen)
         fail("random answered one request two ways");
       checkRandomAnswer(Session, R, A);
     }
+    S.scalar(optionName(Session, R, A.Chosen.Option).size());
 
-    // What the agent's helpers make of the request, as a log line would.
-    Sink S;
-    S.scalar(formatChoice(Session, R, R.default_choice()).size());
-    S.scalar(feature(R, "size", -1));
-    if (R.legal() && R.legal()->size() > 0 && R.legal()->Get(0)->name())
-      S.scalar(findOption(Session, R, R.legal()->Get(0)->name()->str()));
-    else if (!Session.ActionSpace.empty())
-      S.scalar(findOption(Session, R, Session.ActionSpace.back()));
-    S.scalar(optionName(Session, R, A.Option).size());
-
-    Builder.Clear();
-    flatbuffers::Offset<fb::Choice> Choice;
-    if (!A.UseDefault) {
-      auto Params = Builder.CreateVector(A.Params);
-      auto Target = A.Target.empty() ? 0 : Builder.CreateString(A.Target);
-      Choice = fb::CreateChoice(Builder, A.Option, Params, Target);
-    }
-    auto Reply = fb::CreateDecisionReply(Builder, R.id(), A.UseDefault, Choice,
-                                         A.Observations);
-    Builder.Finish(
-        fb::CreateFrame(Builder, fb::Message::DecisionReply, Reply.Union()),
-        fb::FrameIdentifier());
-    const fb::DecisionReply *Sent =
-        checkBuilt(fb::Message::DecisionReply).message_as_DecisionReply();
-    if (Sent->id() != R.id() || Sent->use_default() != A.UseDefault)
+    encodeReply(Builder, A, Received.Id);
+    Expected<Reply> Sent =
+        decodeReply(checkBuilt(fb::Message::DecisionReply), Received.Id);
+    if (!Sent)
       fail("the reply does not answer the request it was built for");
-    S.scalar(formatChoice(Session, R, Sent->choice()).size());
+    if (Sent->UseDefault != A.UseDefault ||
+        Sent->Observations != A.Observations ||
+        (!A.UseDefault && Sent->Chosen != A.Chosen))
+      fail("the reply does not say what the agent answered");
+    S.scalar(formatChoice(Session, R, Sent->Chosen).size());
   }
 
   Agent &TheAgent;
   bool IsRandom;
+  const SessionInfo &MadeUp;
   SessionInfo Session;
+  ReceivedRequest Received, Other;
   bool GotHello = false;
   bool AgentGreeted = false;
   bool Dropped = false;
@@ -274,7 +355,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   if (!Default || !Random)
     fail("a built-in policy does not build");
 
-  Client Clients[] = {{*Default, false}, {*Random, true}, {*Script, false}};
+  SessionInfo MadeUp = madeUpSession(Rng);
+  Client Clients[] = {{*Default, false, MadeUp},
+                      {*Random, true, MadeUp},
+                      {*Script, false, MadeUp}};
   FrameDecoder Decoder;
   Decoder.feed(Data, Size);
   for (;;) {

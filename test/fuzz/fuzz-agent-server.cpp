@@ -44,8 +44,10 @@ public:
     ServerOptions O;
     O.SocketPath = Dir + "/agent.sock";
     O.Log = [](const std::string &) {};
-    O.OnDecision = [this](const SessionInfo &, const fb::DecisionRequest &R,
-                          const Answer &) { Ids.push_back(R.id()); };
+    O.OnDecision = [this](const SessionInfo &, uint64_t Id,
+                          const DecisionRequest &, const Answer &) {
+      Ids.push_back(Id);
+    };
     uv_loop_init(&Loop);
     TheServer = std::make_unique<Server>(&Loop, *Policy, O);
     if (TheServer->listen(Err) < 0) {
@@ -119,7 +121,9 @@ void Fixture::run(const uint8_t *Data, size_t Size) {
   drain(Fd);
   ::close(Fd);
 
-  // Every reply verifies, and answers the counted requests one by one.
+  // Every reply verifies and decodes, and answers the counted requests one
+  // by one.
+  CodecReader Codec;
   size_t Answered = 0;
   std::string Err;
   for (;;) {
@@ -130,10 +134,19 @@ void Fixture::run(const uint8_t *Data, size_t Size) {
     if (St == FrameDecoder::Status::NeedMore)
       break;
     walkFrame(*F);
-    if (const fb::DecisionReply *R = F->message_as_DecisionReply()) {
-      if (Answered >= Ids.size() || R->id() != Ids[Answered])
+    Codec.read(*F);
+    switch (F->message_type()) {
+    case fb::Message::HelloReply:
+      if (!decodeHelloReply(*F))
+        fail("the server wrote a handshake reply the codec refuses");
+      break;
+    case fb::Message::DecisionReply:
+      if (Answered >= Ids.size() || !decodeReply(*F, Ids[Answered]))
         fail("a reply answers no request, or the wrong one");
       ++Answered;
+      break;
+    default:
+      fail("the server wrote neither a handshake reply nor a decision reply");
     }
   }
   if (Replies.pending() != 0)

@@ -6,8 +6,10 @@
 // twice, once fed whole and once fed in pieces whose sizes derive from the
 // input; both decodes must hand out the same frames and end the same way.
 // Every frame handed out is read field by field, so ASan sees any read the
-// verifier should have refused. The input is also verified as one bare
-// payload, the way verifyFrame() is called on a whole buffer.
+// verifier should have refused, and decoded by the codec as a peer would
+// (requests against the session of the Hello before them). The input is
+// also verified as one bare payload, the way verifyFrame() is called on a
+// whole buffer.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +25,8 @@ using namespace switchyard::fuzz;
 namespace {
 
 struct Outcome {
-  std::vector<uint64_t> Frames; ///< walkFrame() of each frame handed out.
+  /// walkFrame() and CodecReader::read() of each frame handed out.
+  std::vector<uint64_t> Frames;
   bool Failed = false;
   std::string Err;
   size_t Pending = 0;
@@ -34,6 +37,7 @@ struct Outcome {
 Outcome decode(const uint8_t *Data, size_t Size, uint32_t MaxSize,
                InputRng *Split) {
   FrameDecoder D(MaxSize);
+  CodecReader Codec;
   Outcome O;
   size_t Pos = 0;
   do {
@@ -62,6 +66,7 @@ Outcome decode(const uint8_t *Data, size_t Size, uint32_t MaxSize,
       if (!F)
         fail("FrameDecoder is Ready without a frame");
       O.Frames.push_back(walkFrame(*F));
+      O.Frames.push_back(Codec.read(*F));
     }
   } while (Pos < Size);
   O.Pending = D.pending();
@@ -89,8 +94,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   // libFuzzer's copy of the input is a fresh allocation of exactly Size
   // bytes, aligned as a flatbuffer wants it.
   std::string Err;
-  if (const fb::Frame *F = verifyFrame(Data, Size, Err))
+  if (const fb::Frame *F = verifyFrame(Data, Size, Err)) {
     walkFrame(*F);
+    CodecReader().read(*F);
+  }
   else if (Err.empty())
     fail("verifyFrame refused a frame without saying why");
   return 0;

@@ -51,6 +51,10 @@ namespace {
 
 constexpr std::chrono::seconds PeerTimeout(10);
 
+/// The features of every kind the fuzzed compiler offers: one, announced in
+/// its Hello, and given a value in each request.
+const std::string_view FeatureNames[] = {"size"};
+
 //===----------------------------------------------------------------------===//
 // The shapes of legal answers the compiler offers
 //===----------------------------------------------------------------------===//
@@ -165,25 +169,31 @@ private:
     Clock::time_point Deadline = Clock::now() + PeerTimeout;
     std::string Err;
     const fb::Frame *F = C.receive(Deadline, Err);
-    if (!F || !F->message_as_Hello())
-      fail("the compiler's first frame is not a verified Hello");
+    if (!F)
+      fail("the compiler's first frame is not a verified frame");
+    walkFrame(*F);
+    switchyard::Expected<SessionInfo> Session = decodeHello(*F);
+    if (!Session)
+      fail("the compiler's first frame is not a Hello");
+    HelloReply Accept;
+    for (DecisionKind K : Session->Offered)
+      Accept.Subscriptions.push_back(Subscription{K});
     flatbuffers::FlatBufferBuilder B;
-    std::vector<flatbuffers::Offset<fb::Subscription>> Subs;
-    if (const auto *Kinds = F->message_as_Hello()->offered_kinds())
-      for (size_t I = 0; I < Kinds->size(); ++I)
-        Subs.push_back(fb::CreateSubscription(
-            B, static_cast<fb::DecisionKind>(Kinds->Get(I))));
-    auto HR = fb::CreateHelloReply(B, true, 0, B.CreateVector(Subs));
-    B.Finish(fb::CreateFrame(B, fb::Message::HelloReply, HR.Union()),
-             fb::FrameIdentifier());
+    encodeHelloReply(B, Accept);
     if (!C.send(B.GetBufferPointer(), B.GetSize(), Deadline, Err))
       return;
 
     // Answer the request with the input; then read the report, if any,
-    // until the compiler hangs up. Everything the compiler sends verifies.
+    // until the compiler hangs up. Everything the compiler sends verifies
+    // and decodes, its requests against its own Hello.
+    ReceivedRequest Received;
     while ((F = C.receive(Deadline, Err))) {
       walkFrame(*F);
-      if (F->message_as_DecisionRequest()) {
+      if (F->message_type() == fb::Message::DecisionRequest) {
+        if (!decodeRequest(*F, *Session, Received, Err)) {
+          std::fprintf(stderr, "fuzz agent: %s\n", Err.c_str());
+          fail("the compiler sent a request that does not fit its Hello");
+        }
         std::vector<uint8_t> Bytes;
         {
           std::lock_guard<std::mutex> Lock(Mutex);
@@ -191,7 +201,7 @@ private:
         }
         if (!C.send(Bytes.data(), Bytes.size(), Deadline, Err))
           return;
-      } else if (!F->message_as_ModuleReport()) {
+      } else if (!decodeReport(*F)) {
         fail("the compiler sent neither a request nor a report");
       }
     }
@@ -272,7 +282,7 @@ struct Compiler {
   std::unique_ptr<Module> M;
   Function *F = nullptr;
   std::vector<Shape> Shapes = makeShapes();
-  std::vector<DecisionKind> Offered;
+  std::vector<FeatureSchema> Offered;
   /// Everything a pipeline request can carry, observed as the hook does.
   Observation Obs;
   /// Per module: one warning for the first failure, one for the first
@@ -293,8 +303,9 @@ struct Compiler {
     IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
     B.CreateRetVoid();
     Obs = observe(*M, static_cast<uint32_t>(fb::ObservationMask::ANY));
-    Offered = {DecisionKind::PassGate, DecisionKind::PassPipeline,
-               DecisionKind::LoopUnroll};
+    Offered = {{DecisionKind::PassGate, FeatureNames},
+               {DecisionKind::PassPipeline, FeatureNames},
+               {DecisionKind::LoopUnroll, FeatureNames}};
     Ctx.setDiagnosticHandlerCallBack(
         [](const DiagnosticInfo *DI, void *Self) {
           auto *C = static_cast<Compiler *>(Self);
@@ -325,9 +336,8 @@ struct Compiler {
     R.Context.Unit = fb::UnitKind::Function;
     R.Context.UnitName = F->getName();
     R.Context.SiteId = stableHash("fuzz");
-    static const std::string_view Names[] = {"size"};
     static const double Values[] = {1.0};
-    R.FeatureNames = Names;
+    R.FeatureNames = FeatureNames;
     R.FeatureValues = Values;
     R.Default = S.Default;
     R.Legal = S.Legal;

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Codec.h"
 #include "Framing.h"
 
 #include <cstdint>
@@ -27,148 +28,167 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-Bytes finish(fbs::FlatBufferBuilder &B, fb::Message Type,
-             fbs::Offset<void> Msg) {
-  B.Finish(fb::CreateFrame(B, Type, Msg), fb::FrameIdentifier());
+Bytes bytesOf(const fbs::FlatBufferBuilder &B) {
   return Bytes(B.GetBufferPointer(), B.GetBufferPointer() + B.GetSize());
 }
 
-fbs::Offset<fb::OptionSpec>
-option(fbs::FlatBufferBuilder &B, const char *Name,
-       std::vector<fbs::Offset<fb::ParamSpec>> Params = {},
-       bool FunctionScope = false) {
-  return fb::CreateOptionSpec(B, B.CreateString(Name), B.CreateVector(Params),
-                              FunctionScope);
-}
+const OptionSpec ActionSpace[] = {{"stop", {}, false},
+                                  {"instcombine", {}, true},
+                                  {"inline", {}, false},
+                                  {"licm", {}, true}};
+const std::string_view PassGateFeatures[] = {"size", "calls"};
+const std::string_view PipelineFeatures[] = {"step"};
 
+/// A Hello of protocol version \p Version; from version 2 on it names the
+/// pass-gate and pipeline features, which requests then give values for.
 Bytes hello(uint32_t Version = ProtocolVersion) {
+  ModuleInfo Info;
+  Info.Compiler = "opt-22";
+  Info.CompilerVersion = "22.1.8";
+  Info.ModuleName = "m.c";
+  Info.SourceFile = "m.c";
+  Info.TargetTriple = "x86_64-pc-linux-gnu";
+  Info.Pid = 1234;
+  Info.Offered = {DecisionKind::PassGate, DecisionKind::PassPipeline,
+                  DecisionKind::LoopUnroll, DecisionKind::Inline};
+  Info.ActionSpace = ActionSpace;
+  Info.Features = {{DecisionKind::PassGate, PassGateFeatures},
+                   {DecisionKind::PassPipeline, PipelineFeatures}};
   fbs::FlatBufferBuilder B;
-  std::vector<fb::DecisionKind> Kinds = {
-      fb::DecisionKind::PassGate, fb::DecisionKind::PassPipeline,
-      fb::DecisionKind::LoopUnroll, fb::DecisionKind::Inline};
-  std::vector<fbs::Offset<fb::OptionSpec>> Space = {
-      option(B, "stop"), option(B, "instcombine", {}, true),
-      option(B, "inline"), option(B, "licm", {}, true)};
-  auto H = fb::CreateHello(B, Version, B.CreateString("opt-22"),
-                           B.CreateString("22.1.8"), B.CreateString("m.c"),
-                           B.CreateString("m.c"),
-                           B.CreateString("x86_64-pc-linux-gnu"), 1234,
-                           B.CreateVector(Kinds), B.CreateVector(Space));
-  return finish(B, fb::Message::Hello, H.Union());
+  encodeHello(B, Info, Version);
+  return bytesOf(B);
 }
 
 Bytes helloReply() {
+  HelloReply R;
+  Subscription Gate;
+  Gate.Kind = DecisionKind::PassGate;
+  Gate.Passes = {"SROAPass", "Inst*"};
+  Gate.Functions = {"main"};
+  Gate.Observations = 1;
+  Subscription Pipeline;
+  Pipeline.Kind = DecisionKind::PassPipeline;
+  Pipeline.Observations = 127;
+  Subscription Unroll;
+  Unroll.Kind = DecisionKind::LoopUnroll;
+  Unroll.NoFeatures = true;
+  R.Subscriptions = {Gate, Pipeline, Unroll};
   fbs::FlatBufferBuilder B;
-  std::vector<std::string> Passes = {"SROAPass", "Inst*"};
-  std::vector<std::string> Functions = {"main"};
-  std::vector<fbs::Offset<fb::Subscription>> Subs = {
-      fb::CreateSubscription(B, fb::DecisionKind::PassGate,
-                             B.CreateVectorOfStrings(Passes),
-                             B.CreateVectorOfStrings(Functions), 1),
-      fb::CreateSubscription(B, fb::DecisionKind::PassPipeline, 0, 0, 127)};
-  auto R =
-      fb::CreateHelloReply(B, true, B.CreateString(""), B.CreateVector(Subs));
-  return finish(B, fb::Message::HelloReply, R.Union());
+  encodeHelloReply(B, R);
+  return bytesOf(B);
 }
 
-fbs::Offset<fb::Context> context(fbs::FlatBufferBuilder &B, const char *Pass,
-                                 fb::UnitKind Unit, const char *UnitName,
-                                 uint32_t Index) {
-  return fb::CreateContext(B, B.CreateString("m.c"), B.CreateString("main"),
-                           B.CreateString(Pass), B.CreateString("fuzz"), Unit,
-                           B.CreateString(UnitName), 0x1234abcd, Index);
+DecisionContext context(const char *Pass, fb::UnitKind Unit,
+                        const char *UnitName, uint32_t Index) {
+  DecisionContext C;
+  C.Module = "m.c";
+  C.Function = "main";
+  C.Pass = Pass;
+  C.PassArg = "fuzz";
+  C.Unit = Unit;
+  C.UnitName = UnitName;
+  C.SiteId = 0x1234abcd;
+  C.Index = Index;
+  return C;
 }
 
-Bytes passGateRequest(uint64_t Id) {
+Bytes request(const DecisionRequest &R, uint64_t Id, uint32_t Version) {
   fbs::FlatBufferBuilder B;
-  auto Ctx = context(B, "SROAPass", fb::UnitKind::Function, "main", 3);
-  std::vector<std::string> Names = {"size", "calls"};
-  std::vector<double> Values = {12.0, 2.5};
-  std::vector<fbs::Offset<fb::OptionSpec>> Legal = {option(B, "run"),
-                                                    option(B, "skip")};
-  auto R = fb::CreateDecisionRequest(
-      B, Id, fb::DecisionKind::PassGate, Ctx, B.CreateVectorOfStrings(Names),
-      B.CreateVector(Values), fb::CreateChoice(B, 0), B.CreateVector(Legal));
-  return finish(B, fb::Message::DecisionRequest, R.Union());
+  encodeRequest(B, R, Id, Version);
+  return bytesOf(B);
 }
 
-Bytes pipelineRequest(uint64_t Id) {
-  fbs::FlatBufferBuilder B;
-  auto Ctx =
-      context(B, "SwitchyardPipelinePass", fb::UnitKind::Module, "m.c", 0);
-  std::vector<std::string> FnNames = {"main", "f"};
-  std::vector<uint64_t> FnCounts = {10, 4};
-  std::vector<std::string> OpNames = {"add", "ret"};
-  std::vector<uint64_t> OpCounts = {3, 2};
-  std::vector<int64_t> Autophase = {1, 0, 7};
-  std::vector<uint8_t> Bitcode = {'B', 'C', 0xc0, 0xde};
-  auto Obs = fb::CreateObservation(
-      B, 14, B.CreateVectorOfStrings(FnNames), B.CreateVector(FnCounts),
-      B.CreateVectorOfStrings(OpNames), B.CreateVector(OpCounts),
-      B.CreateVector(Autophase), 0xfeedULL,
-      B.CreateString("define i32 @main() {\n  ret i32 0\n}\n"),
-      B.CreateVector(Bitcode));
-  std::vector<std::string> Names = {"step"};
-  std::vector<double> Values = {0};
-  auto R = fb::CreateDecisionRequest(
-      B, Id, fb::DecisionKind::PassPipeline, Ctx,
-      B.CreateVectorOfStrings(Names), B.CreateVector(Values),
-      fb::CreateChoice(B, 0), 0, Obs, B.CreateString("previous refusal"));
-  return finish(B, fb::Message::DecisionRequest, R.Union());
+/// With \p Values other than the Hello's two names, a request that does not
+/// match its session's schema.
+Bytes passGateRequest(uint64_t Id, uint32_t Version = ProtocolVersion,
+                      Span<double> Values = {}) {
+  static const double TwoValues[] = {12.0, 2.5};
+  static const OptionSpec Legal[] = {{"run", {}}, {"skip", {}}};
+  DecisionRequest R;
+  R.Kind = DecisionKind::PassGate;
+  R.Context = context("SROAPass", fb::UnitKind::Function, "main", 3);
+  R.FeatureNames = PassGateFeatures;
+  R.FeatureValues = Values.empty() ? Span<double>(TwoValues) : Values;
+  R.Legal = Legal;
+  return request(R, Id, Version);
 }
 
-Bytes unrollRequest(uint64_t Id) {
-  fbs::FlatBufferBuilder B;
-  auto Ctx = context(B, "LoopUnrollPass", fb::UnitKind::Loop, "loop.body", 3);
-  std::vector<fbs::Offset<fb::OptionSpec>> Legal = {
-      option(B, "none"),
-      option(B, "partial",
-             {fb::CreateParamSpec(B, B.CreateString("count"), 2, 1024, true)}),
-      option(B, "runtime",
-             {fb::CreateParamSpec(B, B.CreateString("count"), 1, 64),
-              fb::CreateParamSpec(B, B.CreateString("remainder"), 0, 1)}),
-      option(
-          B, "wide",
-          {fb::CreateParamSpec(B, B.CreateString("v"), INT64_MIN, INT64_MAX)})};
-  std::vector<int64_t> Params = {8};
-  auto R = fb::CreateDecisionRequest(
-      B, Id, fb::DecisionKind::LoopUnroll, Ctx, 0, 0,
-      fb::CreateChoice(B, 1, B.CreateVector(Params)), B.CreateVector(Legal));
-  return finish(B, fb::Message::DecisionRequest, R.Union());
+Bytes pipelineRequest(uint64_t Id, uint32_t Version = ProtocolVersion) {
+  static const double Values[] = {0};
+  static const std::string_view OpNames[] = {"add", "ret"};
+  Observation Obs;
+  Obs.Mask = static_cast<uint32_t>(fb::ObservationMask::ANY);
+  Obs.InstCount = 14;
+  Obs.FunctionNames = {"main", "f"};
+  Obs.FunctionCounts = {10, 4};
+  Obs.OpcodeNames = OpNames;
+  Obs.OpcodeCounts = {3, 2};
+  Obs.Autophase = {1, 0, 7};
+  Obs.IrHash = 0xfeedULL;
+  Obs.IrText = "define i32 @main() {\n  ret i32 0\n}\n";
+  Obs.Bitcode = std::string("BC\xc0\xde", 4);
+  DecisionRequest R;
+  R.Kind = DecisionKind::PassPipeline;
+  R.Context =
+      context("SwitchyardPipelinePass", fb::UnitKind::Module, "m.c", 0);
+  R.FeatureNames = PipelineFeatures;
+  R.FeatureValues = Values;
+  R.Legal = ActionSpace;
+  R.Obs = &Obs;
+  R.PreviousError = "previous refusal";
+  return request(R, Id, Version);
 }
 
-Bytes inlineRequest(uint64_t Id) {
-  fbs::FlatBufferBuilder B;
-  auto Ctx = context(B, "InlinerPass", fb::UnitKind::CallSite, "call f", 1);
-  std::vector<fbs::Offset<fb::OptionSpec>> Legal = {option(B, "no"),
-                                                    option(B, "yes")};
-  auto R =
-      fb::CreateDecisionRequest(B, Id, fb::DecisionKind::Inline, Ctx, 0, 0,
-                                fb::CreateChoice(B, 1), B.CreateVector(Legal));
-  return finish(B, fb::Message::DecisionRequest, R.Union());
+Bytes unrollRequest(uint64_t Id, uint32_t Version = ProtocolVersion) {
+  static const OptionSpec Legal[] = {
+      {"none", {}},
+      {"partial", {{"count", 2, 1024, true}}},
+      {"runtime", {{"count", 1, 64}, {"remainder", 0, 1}}},
+      {"wide", {{"v", INT64_MIN, INT64_MAX}}}};
+  DecisionRequest R;
+  R.Kind = DecisionKind::LoopUnroll;
+  R.Context = context("LoopUnrollPass", fb::UnitKind::Loop, "loop.body", 3);
+  R.Default.Option = 1;
+  R.Default.Params = {8};
+  R.Legal = Legal;
+  return request(R, Id, Version);
+}
+
+Bytes inlineRequest(uint64_t Id, uint32_t Version = ProtocolVersion) {
+  static const OptionSpec Legal[] = {{"no", {}}, {"yes", {}}};
+  DecisionRequest R;
+  R.Kind = DecisionKind::Inline;
+  R.Context = context("InlinerPass", fb::UnitKind::CallSite, "call f", 1);
+  R.Default.Option = 1;
+  R.Legal = Legal;
+  return request(R, Id, Version);
 }
 
 Bytes reply(uint64_t Id, bool UseDefault, uint32_t Option = 0,
             std::vector<int64_t> Params = {}, const char *Target = nullptr,
             uint32_t Observations = 0) {
+  Reply R = UseDefault ? Reply::useDefault()
+                       : Reply::choose(Option, std::move(Params));
+  if (Target)
+    R.Chosen.Target = Target;
+  R.Observations = Observations;
   fbs::FlatBufferBuilder B;
-  fbs::Offset<fb::Choice> C;
-  if (!UseDefault)
-    C = fb::CreateChoice(B, Option, B.CreateVector(Params),
-                         Target ? B.CreateString(Target) : 0);
-  auto R = fb::CreateDecisionReply(B, Id, UseDefault, C, Observations);
-  return finish(B, fb::Message::DecisionReply, R.Union());
+  encodeReply(B, R, Id);
+  return bytesOf(B);
 }
 
 Bytes report() {
+  ModuleReport R;
+  R.ModuleName = "m.c";
+  R.InstCountBefore = 120;
+  R.InstCountAfter = 80;
+  R.Stats = {{DecisionKind::PassGate, {5, 1, 20, 0}},
+             {DecisionKind::PassPipeline, {3, 3, 0, 1}}};
+  R.AgentWaitNs = 123456;
+  R.Error = "first failure";
   fbs::FlatBufferBuilder B;
-  std::vector<fbs::Offset<fb::KindStats>> Stats = {
-      fb::CreateKindStats(B, fb::DecisionKind::PassGate, 5, 1, 20, 0),
-      fb::CreateKindStats(B, fb::DecisionKind::PassPipeline, 3, 3, 0, 1)};
-  auto R = fb::CreateModuleReport(B, B.CreateString("m.c"), 120, 80,
-                                  B.CreateVector(Stats), 123456,
-                                  B.CreateString("first failure"));
-  return finish(B, fb::Message::ModuleReport, R.Union());
+  encodeReport(B, R);
+  return bytesOf(B);
 }
 
 Bytes framed(const std::vector<Bytes> &Frames) {
@@ -178,12 +198,14 @@ Bytes framed(const std::vector<Bytes> &Frames) {
   return Out;
 }
 
+/// Cut short by hand: the codec only writes whole messages.
 Bytes truncated(Bytes B, size_t Keep) {
   B.resize(Keep < B.size() ? Keep : B.size());
   return B;
 }
 
-/// A bit flipped in the file identifier.
+/// A bit flipped in the file identifier, by hand: the codec writes the
+/// right one.
 Bytes badIdentifier(Bytes B) {
   B[4] ^= 0x20;
   return B;
@@ -226,14 +248,20 @@ int main(int Argc, char **Argv) {
   write(D, "request-loop-unroll", framed({unrollRequest(1)}));
   write(D, "reply-choice", framed({reply(1, false, 1, {4}, "main", 3)}));
   write(D, "report", framed({report()}));
+  write(D, "hello-v1", framed({hello(1)}));
+  write(D, "request-pass-gate-v1", framed({passGateRequest(1, 1)}));
   write(D, "compiler-stream",
         framed({hello(), passGateRequest(1), pipelineRequest(2),
                 unrollRequest(3), report()}));
+  write(D, "compiler-stream-v1",
+        framed({hello(1), passGateRequest(1, 1), pipelineRequest(2, 1),
+                unrollRequest(3, 1), report()}));
   write(D, "agent-stream",
         framed({helloReply(), reply(1, true), reply(2, false, 1, {}, "main"),
                 reply(3, false, 1, {8})}));
   write(D, "truncated-frame", truncated(framed({hello()}), 40));
   write(D, "bad-identifier", framed({badIdentifier(report())}));
+  // By hand: length prefixes no codec frame has.
   write(D, "oversized-length", {0xff, 0xff, 0xff, 0x7f, 'S', 'W', 'Y', 'D'});
   write(D, "empty-frame", {0, 0, 0, 0});
   write(D, "bare-payload", report());
@@ -254,9 +282,12 @@ int main(int Argc, char **Argv) {
   write(D, "too-many-params", reply(1, false, 0, {1, 2, 3}));
   write(D, "wrong-id", reply(2, false, 1));
   write(D, "no-choice", [] {
+    // Hand-built: the codec always sends a choice with a non-default reply.
     fbs::FlatBufferBuilder B;
     auto R = fb::CreateDecisionReply(B, 1, false);
-    return finish(B, fb::Message::DecisionReply, R.Union());
+    B.Finish(fb::CreateFrame(B, fb::Message::DecisionReply, R.Union()),
+             fb::FrameIdentifier());
+    return bytesOf(B);
   }());
   write(D, "hello-reply-instead", helloReply());
   write(D, "bad-identifier", badIdentifier(reply(1, true)));
@@ -269,7 +300,18 @@ int main(int Argc, char **Argv) {
     write(D, "session",
           framed({hello(), passGateRequest(1), pipelineRequest(2),
                   unrollRequest(3), inlineRequest(4), report()}));
+    write(D, "session-v1",
+          framed({hello(1), passGateRequest(1, 1), pipelineRequest(2, 1),
+                  unrollRequest(3, 1), inlineRequest(4, 1), report()}));
     write(D, "hello-only", framed({hello()}));
+    // Requests that do not match the session's schema: more values than
+    // the Hello named, and values without names from a version-1 Hello.
+    static const double ThreeValues[] = {1, 2, 3};
+    write(D, "schema-mismatch",
+          framed({hello(), passGateRequest(1, ProtocolVersion, ThreeValues)}));
+    write(D, "v1-hello-v2-request", framed({hello(1), passGateRequest(1)}));
+    write(D, "v2-hello-v1-request",
+          framed({hello(), passGateRequest(1, 1), pipelineRequest(2)}));
     write(D, "pass-gate", framed({hello(), passGateRequest(1)}));
     write(D, "pipeline", framed({hello(), pipelineRequest(1)}));
     write(D, "loop-unroll", framed({hello(), unrollRequest(7)}));

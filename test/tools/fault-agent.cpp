@@ -30,7 +30,7 @@
 //   truncated-stall  the same, but keeps the connection open
 //   oversized        a length prefix of 64 MiB + 1
 //   garbage          the right length and identifier, fails the verifier
-//   wrong-version    refuses the handshake: it speaks only version 2
+//   wrong-version    refuses the handshake: it speaks only the next version
 //   wrong-id         answers for request id + 1000
 //   repeat-id        answers the request twice
 //   wrong-message    a HelloReply for a request (a DecisionReply for a Hello)
@@ -47,6 +47,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Codec.h"
 #include "Framing.h"
 
 #include <algorithm>
@@ -258,29 +259,23 @@ struct Connection {
 
 void sendHelloReply(const Connection &C, bool Accept,
                     const std::string &Reason) {
-  flatbuffers::FlatBufferBuilder B;
-  std::vector<flatbuffers::Offset<fb::Subscription>> Subs;
+  HelloReply R;
+  R.Accept = Accept;
+  R.Reason = Reason;
   if (Accept && Opts.SubscribeAll)
     for (fb::DecisionKind K : C.Offered)
-      Subs.push_back(fb::CreateSubscription(B, K));
+      R.Subscriptions.push_back(Subscription{K});
   else if (Accept)
-    Subs.push_back(fb::CreateSubscription(B, fb::DecisionKind::PassGate));
-  auto R = fb::CreateHelloReply(B, Accept, B.CreateString(Reason),
-                                B.CreateVector(Subs));
-  B.Finish(fb::CreateFrame(B, fb::Message::HelloReply, R.Union()),
-           fb::FrameIdentifier());
+    R.Subscriptions.push_back(Subscription{fb::DecisionKind::PassGate});
+  flatbuffers::FlatBufferBuilder B;
+  encodeHelloReply(B, R);
   sendFrame(C.Fd, B);
 }
 
-/// A DecisionReply, optionally wrapped in a frame of another message type.
-void sendDecisionReply(int Fd, uint64_t Id, bool UseDefault, uint32_t Option,
-                       fb::Message Type = fb::Message::DecisionReply) {
+/// A DecisionReply: the default, or option \p Option.
+void sendDecisionReply(int Fd, uint64_t Id, bool UseDefault, uint32_t Option) {
   flatbuffers::FlatBufferBuilder B;
-  flatbuffers::Offset<fb::Choice> Choice;
-  if (!UseDefault)
-    Choice = fb::CreateChoice(B, Option);
-  auto R = fb::CreateDecisionReply(B, Id, UseDefault, Choice);
-  B.Finish(fb::CreateFrame(B, Type, R.Union()), fb::FrameIdentifier());
+  encodeReply(B, UseDefault ? Reply::useDefault() : Reply::choose(Option), Id);
   sendFrame(Fd, B);
 }
 
@@ -313,11 +308,11 @@ enum class Next { Continue, Close };
 
 /// Commits this mode's misbehaviour in place of an answer to \p Request,
 /// or to the handshake if it is null.
-Next misbehave(const Connection &C, const fb::DecisionRequest *Request) {
+Next misbehave(const Connection &C, const ReceivedRequest *Request) {
   ++Count.Faults;
   int Fd = C.Fd;
   bool IsHello = !Request;
-  uint64_t Id = Request ? Request->id() : 0;
+  uint64_t Id = Request ? Request->Id : 0;
   switch (Opts.TheMode) {
   case Mode::AcceptSilent:
     return Next::Continue;
@@ -335,24 +330,23 @@ Next misbehave(const Connection &C, const fb::DecisionRequest *Request) {
     return Next::Continue;
   case Mode::Truncated:
   case Mode::TruncatedStall: {
-    // Promise 256 bytes, deliver the first 16 of a real frame.
+    // By hand around a codec frame: promise 256 bytes, deliver its first 16.
     flatbuffers::FlatBufferBuilder B;
-    auto R = fb::CreateDecisionReply(B, Id, true);
-    B.Finish(fb::CreateFrame(B, fb::Message::DecisionReply, R.Union()),
-             fb::FrameIdentifier());
+    encodeReply(B, Reply::useDefault(), Id);
     sendHeader(Fd, 256);
     sendBytes(Fd, B.GetBufferPointer(), std::min<size_t>(16, B.GetSize()));
     return Opts.TheMode == Mode::Truncated ? Next::Close : Next::Continue;
   }
   case Mode::Oversized: {
+    // By hand: no message the codec writes comes near the limit.
     sendHeader(Fd, MaxFrameSize + 1);
     std::vector<uint8_t> Some(64, 0);
     sendBytes(Fd, Some.data(), Some.size());
     return Next::Continue;
   }
   case Mode::Garbage: {
-    // Right length and identifier, so only the verifier can catch it: the
-    // root offset points far outside the frame.
+    // By hand, as no codec writes it: right length and identifier, so only
+    // the verifier can catch it; the root offset points far outside.
     std::vector<uint8_t> Payload(64);
     uint32_t Seed = 0x5eed1234u;
     for (uint8_t &Byte : Payload) {
@@ -387,10 +381,16 @@ Next misbehave(const Connection &C, const fb::DecisionRequest *Request) {
     else
       sendHelloReply(C, true, "");
     return Next::Continue;
-  case Mode::BadKind:
-    // A message type that no version of the schema defines.
-    sendDecisionReply(Fd, Id, true, 0, static_cast<fb::Message>(200));
+  case Mode::BadKind: {
+    // Hand-built: the codec only writes message types the schema defines,
+    // and this frame's type (200) is one that no version of it does.
+    flatbuffers::FlatBufferBuilder B;
+    auto R = fb::CreateDecisionReply(B, Id, true);
+    B.Finish(fb::CreateFrame(B, static_cast<fb::Message>(200), R.Union()),
+             fb::FrameIdentifier());
+    sendFrame(Fd, B);
     return Next::Continue;
+  }
   case Mode::IllegalChoice:
     if (IsHello) {
       sendHelloReply(C, true, "");
@@ -398,7 +398,7 @@ Next misbehave(const Connection &C, const fb::DecisionRequest *Request) {
     }
     // The first option past the legal ones.
     sendDecisionReply(Fd, Id, false,
-                      Request->legal() ? Request->legal()->size() : 0);
+                      static_cast<uint32_t>(Request->Request.Legal.size()));
     return Next::Continue;
   case Mode::CloseBetween:
     if (IsHello)
@@ -412,6 +412,8 @@ Next misbehave(const Connection &C, const fb::DecisionRequest *Request) {
 
 void serveConnection(int Fd) {
   Connection C{Fd, {}};
+  SessionInfo Session;
+  ReceivedRequest Received;
   FrameDecoder Decoder;
   unsigned Answered = 0;
   std::vector<uint8_t> Chunk(65536);
@@ -436,28 +438,49 @@ void serveConnection(int Fd) {
         break;
       }
       Next Then = Next::Continue;
-      if (const fb::Hello *H = F->message_as_Hello()) {
+      switch (F->message_type()) {
+      case fb::Message::Hello: {
         ++Count.Handshakes;
-        if (H->offered_kinds())
-          for (auto K : *H->offered_kinds())
-            C.Offered.push_back(static_cast<fb::DecisionKind>(K));
+        Expected<SessionInfo> Hello = decodeHello(*F);
+        if (!Hello) {
+          std::fprintf(stderr, "fault-agent: bad Hello from the compiler: %s\n",
+                       Hello.error().c_str());
+          Then = Next::Close;
+          break;
+        }
+        Session = std::move(*Hello);
+        C.Offered = Session.Offered;
         if (Opts.AtHello)
           Then = misbehave(C, nullptr);
         else
           sendHelloReply(C, true, "");
-      } else if (const fb::DecisionRequest *R =
-                     F->message_as_DecisionRequest()) {
+        break;
+      }
+      case fb::Message::DecisionRequest: {
         ++Count.Requests;
-        bool Targeted = !Opts.OnKind || R->kind() == *Opts.OnKind;
+        if (!decodeRequest(*F, Session, Received, Err)) {
+          std::fprintf(stderr,
+                       "fault-agent: bad request from the compiler: %s\n",
+                       Err.c_str());
+          Then = Next::Close;
+          break;
+        }
+        bool Targeted =
+            !Opts.OnKind || Received.Request.Kind == *Opts.OnKind;
         if (!Opts.AtHello && Targeted && Answered >= Opts.After) {
-          Then = misbehave(C, R);
+          Then = misbehave(C, &Received);
         } else {
           if (Targeted)
             ++Answered;
-          sendDecisionReply(Fd, R->id(), true, 0);
+          sendDecisionReply(Fd, Received.Id, true, 0);
         }
-      } else if (F->message_as_ModuleReport()) {
+        break;
+      }
+      case fb::Message::ModuleReport:
         ++Count.Reports;
+        break;
+      default:
+        break;
       }
       if (Then == Next::Close) {
         Open = false;

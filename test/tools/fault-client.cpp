@@ -24,6 +24,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Channel.h"
+#include "Codec.h"
 #include "Framing.h"
 
 #include <algorithm>
@@ -62,47 +63,41 @@ std::vector<uint8_t> frameOf(flatbuffers::FlatBufferBuilder &B) {
 }
 
 std::vector<uint8_t> helloFrame(uint32_t Version, const std::string &Module) {
+  ModuleInfo Info;
+  Info.Compiler = "fault-client";
+  Info.CompilerVersion = "0";
+  Info.ModuleName = Module;
+  Info.SourceFile = Module + ".c";
+  Info.TargetTriple = "x86_64-unknown-linux-gnu";
+  Info.Pid = static_cast<int64_t>(::getpid());
+  Info.Offered = {fb::DecisionKind::PassGate};
   flatbuffers::FlatBufferBuilder B;
-  std::vector<fb::DecisionKind> Kinds = {fb::DecisionKind::PassGate};
-  auto H = fb::CreateHello(
-      B, Version, B.CreateString("fault-client"), B.CreateString("0"),
-      B.CreateString(Module), B.CreateString(Module + ".c"),
-      B.CreateString("x86_64-unknown-linux-gnu"),
-      static_cast<int64_t>(::getpid()), B.CreateVector(Kinds));
-  B.Finish(fb::CreateFrame(B, fb::Message::Hello, H.Union()),
-           fb::FrameIdentifier());
+  encodeHello(B, Info, Version);
   return frameOf(B);
 }
 
 std::vector<uint8_t> requestFrame(uint64_t Id, const std::string &Module) {
+  static const OptionSpec Legal[] = {{"run", {}}, {"skip", {}}};
+  DecisionRequest R;
+  R.Kind = fb::DecisionKind::PassGate;
+  R.Context.Module = Module;
+  R.Context.Function = "f";
+  R.Context.Pass = "SROAPass";
+  R.Context.PassArg = "sroa";
+  R.Context.Unit = fb::UnitKind::Function;
+  R.Context.UnitName = "f";
+  R.Context.SiteId = Id;
+  R.Legal = Legal;
   flatbuffers::FlatBufferBuilder B;
-  auto Ctx =
-      fb::CreateContext(B, B.CreateString(Module), B.CreateString("f"),
-                        B.CreateString("SROAPass"), B.CreateString("sroa"),
-                        fb::UnitKind::Function, B.CreateString("f"),
-                        /*site_id=*/Id, /*index=*/0);
-  std::vector<flatbuffers::Offset<fb::OptionSpec>> Legal = {
-      fb::CreateOptionSpec(B, B.CreateString("run")),
-      fb::CreateOptionSpec(B, B.CreateString("skip"))};
-  auto LegalVec = B.CreateVector(Legal);
-  auto Default = fb::CreateChoice(B, 0);
-  fb::DecisionRequestBuilder RB(B);
-  RB.add_id(Id);
-  RB.add_kind(fb::DecisionKind::PassGate);
-  RB.add_context(Ctx);
-  RB.add_default_choice(Default);
-  RB.add_legal(LegalVec);
-  auto R = RB.Finish();
-  B.Finish(fb::CreateFrame(B, fb::Message::DecisionRequest, R.Union()),
-           fb::FrameIdentifier());
+  encodeRequest(B, R, Id);
   return frameOf(B);
 }
 
 std::vector<uint8_t> reportFrame(const std::string &Module) {
+  ModuleReport Report;
+  Report.ModuleName = Module;
   flatbuffers::FlatBufferBuilder B;
-  auto R = fb::CreateModuleReport(B, B.CreateString(Module));
-  B.Finish(fb::CreateFrame(B, fb::Message::ModuleReport, R.Union()),
-           fb::FrameIdentifier());
+  encodeReport(B, Report);
   return frameOf(B);
 }
 
@@ -177,12 +172,15 @@ int run(const Options &O) {
     if (!sendBytes(Fd, helloFrame(ProtocolVersion, Module)))
       return false;
     const fb::Frame *F = Chan.receive(Deadline(), Err);
-    const fb::HelloReply *R = F ? F->message_as_HelloReply() : nullptr;
-    return R && R->accept();
+    if (!F)
+      return false;
+    Expected<HelloReply> R = decodeHelloReply(*F);
+    return R && R->Accept;
   };
 
   if (O.Mode == "garbage") {
-    // The identifier is right, so the verifier is what must catch it.
+    // By hand, as no codec writes it: the identifier is right, so the
+    // verifier is what must catch it.
     std::vector<uint8_t> Payload(48, 0xa5);
     const uint8_t Root[4] = {0x00, 0xff, 0xff, 0x7f};
     std::memcpy(Payload.data(), Root, 4);
@@ -193,6 +191,7 @@ int run(const Options &O) {
     return waitForClose(Fd, O.WaitMs) ? 0 : fail(O.Mode, "still open");
   }
   if (O.Mode == "truncated") {
+    // By hand: the codec frames whole messages, this one is cut short.
     std::vector<uint8_t> Hello = helloFrame(ProtocolVersion, Module);
     std::vector<uint8_t> Out;
     appendHeader(Out, static_cast<uint32_t>(Hello.size()) + 100);
@@ -202,6 +201,7 @@ int run(const Options &O) {
     return 0; // Gone mid-frame.
   }
   if (O.Mode == "oversized") {
+    // By hand: no message the codec writes comes near the limit.
     std::vector<uint8_t> Out;
     appendHeader(Out, 0xffffffffu);
     Out.resize(Out.size() + 16, 0);
@@ -218,13 +218,15 @@ int run(const Options &O) {
   if (O.Mode == "version-999") {
     sendBytes(Fd, helloFrame(999, Module));
     const fb::Frame *F = Chan.receive(Deadline(), Err);
-    const fb::HelloReply *R = F ? F->message_as_HelloReply() : nullptr;
-    if (!R)
+    if (!F)
       return fail(O.Mode, "no handshake reply: " + Err);
-    if (R->accept())
+    Expected<HelloReply> R = decodeHelloReply(*F);
+    if (!R)
+      return fail(O.Mode, "no handshake reply: " + R.error());
+    if (R->Accept)
       return fail(O.Mode, "version 999 was accepted");
     std::printf("fault-client %s: refused: %s\n", O.Mode.c_str(),
-                R->reason() ? R->reason()->c_str() : "");
+                R->Reason.c_str());
     return waitForClose(Fd, O.WaitMs) ? 0 : fail(O.Mode, "still open");
   }
   if (O.Mode == "die-mid-request") {
@@ -241,13 +243,14 @@ int run(const Options &O) {
       if (!sendBytes(Fd, requestFrame(Id, Module), 1, ByteDelayMs))
         return fail(O.Mode, "agent closed the connection");
       const fb::Frame *F = Chan.receive(Deadline(), Err);
-      const fb::DecisionReply *R = F ? F->message_as_DecisionReply() : nullptr;
-      if (!R)
+      if (!F)
         return fail(O.Mode,
                     "no answer to request " + std::to_string(Id) + ": " + Err);
-      if (R->id() != Id)
-        return fail(O.Mode, "answer for request " + std::to_string(R->id()) +
-                                " to request " + std::to_string(Id));
+      // decodeReply() refuses a reply to another request, and says which.
+      Expected<Reply> R = decodeReply(*F, Id);
+      if (!R)
+        return fail(O.Mode, "no answer to request " + std::to_string(Id) +
+                                ": " + R.error());
     }
     sendBytes(Fd, reportFrame(Module));
     return 0;
