@@ -163,4 +163,13 @@ bool parseKindName(const std::string &Name, fb::DecisionKind &Kind) {
   return false;
 }
 
+std::string unsupportedVersion(uint32_t Version) {
+  if (Version >= OldestProtocolVersion && Version <= ProtocolVersion)
+    return "";
+  return "protocol version " + std::to_string(Version) +
+         " is not supported; this agent speaks versions " +
+         std::to_string(OldestProtocolVersion) + " to " +
+         std::to_string(ProtocolVersion);
+}
+
 } // namespace switchyard

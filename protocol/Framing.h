@@ -26,6 +26,10 @@ constexpr uint32_t ProtocolVersion = 2;
 /// feature names with every request instead of once in its Hello.
 constexpr uint32_t OldestProtocolVersion = 1;
 
+/// Why an agent refuses a compiler of protocol \p Version, or "" if it
+/// serves it.
+std::string unsupportedVersion(uint32_t Version);
+
 /// Hard limit on a frame's payload, enforced by both sides before allocating.
 constexpr uint32_t MaxFrameSize = 64u << 20;
 

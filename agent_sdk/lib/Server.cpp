@@ -365,13 +365,9 @@ void Server::Client::handleHello(const fb::Frame &F) {
   Session = std::move(*Described);
 
   HelloAnswer A;
-  if (Session.Version < OldestProtocolVersion ||
-      Session.Version > ProtocolVersion) {
+  if (std::string Why = unsupportedVersion(Session.Version); !Why.empty()) {
     A.Accept = false;
-    A.Reason = "protocol version " + std::to_string(Session.Version) +
-               " is not supported; this agent speaks versions " +
-               std::to_string(OldestProtocolVersion) + " to " +
-               std::to_string(ProtocolVersion);
+    A.Reason = Why;
   } else {
     if (Owner->Options.OnHello)
       Owner->Options.OnHello(Session);

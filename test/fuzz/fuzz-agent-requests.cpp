@@ -269,11 +269,9 @@ private:
     Session = std::move(*Described);
 
     HelloAnswer A;
-    if (Session.Version < OldestProtocolVersion ||
-        Session.Version > ProtocolVersion) {
+    if (std::string Why = unsupportedVersion(Session.Version); !Why.empty()) {
       A.Accept = false;
-      A.Reason = "protocol version " + std::to_string(Session.Version) +
-                 " is not supported";
+      A.Reason = Why;
     } else {
       A = TheAgent.hello(Session);
       AgentGreeted = true;
