@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "switchyard/core/ModelProvider.h"
 #include "switchyard/core/ReplayProvider.h"
+#include "switchyard/core/ModelProvider.h"
 
 #include "Hash.h"
 
@@ -68,8 +68,7 @@ std::string line(const char *Module, uint64_t Site, const char *Answer) {
   return std::string("{\"kind\":\"inline\",\"module\":\"") + Module +
          "\",\"function\":\"f\",\"pass\":\"InlinerPass\",\"unit\":\"f->g\","
          "\"site\":" +
-         std::to_string(Site) + ",\"index\":0,\"answer\":\"" + Answer +
-         "\"}\n";
+         std::to_string(Site) + ",\"index\":0,\"answer\":\"" + Answer + "\"}\n";
 }
 
 /// The log's answers are replayed, a site it lacks gets the default, and
@@ -115,10 +114,9 @@ TEST(ReplayProvider, LogOfAnotherProgram) {
   auto Log = DecisionLog::load(Path);
   ASSERT_TRUE(Log);
   Diags D;
-  Session S(std::make_unique<FakeHost>(D),
-            std::make_unique<ReplayProvider>(*Log),
-            SessionOptions{FailurePolicy::UseDefault, {}},
-            {DecisionKind::Inline});
+  Session S(
+      std::make_unique<FakeHost>(D), std::make_unique<ReplayProvider>(*Log),
+      SessionOptions{FailurePolicy::UseDefault, {}}, {DecisionKind::Inline});
   EXPECT_FALSE(S.wants(DecisionKind::Inline, "InlinerPass", "f"));
   ASSERT_EQ(D.Warnings.size(), 1u);
   EXPECT_NE(D.Warnings[0].find("it is a log of another program"),
@@ -131,8 +129,7 @@ TEST(ReplayProvider, BadLogs) {
   std::string Cut = writeTemp(Good.substr(0, Good.size() - 10));
   auto L = DecisionLog::load(Cut);
   ASSERT_FALSE(L);
-  EXPECT_NE(L.error().find(":1: the last line is cut short"),
-            std::string::npos)
+  EXPECT_NE(L.error().find(":1: the last line is cut short"), std::string::npos)
       << L.error();
   std::string BadAnswer = writeTemp(line("unit.c", 1, "partial x"));
   auto L2 = DecisionLog::load(BadAnswer);
@@ -146,8 +143,7 @@ TEST(ReplayProvider, BadLogs) {
 TEST(ModelFile, HeaderChecks) {
   auto Bad = Model::parse("m", "hello\n", 22);
   ASSERT_FALSE(Bad);
-  EXPECT_NE(Bad.error().find("not a Switchyard model file"),
-            std::string::npos);
+  EXPECT_NE(Bad.error().find("not a Switchyard model file"), std::string::npos);
   std::string Body = "{\"kinds\":[]}";
   char Hash[40];
   std::snprintf(Hash, sizeof(Hash), "fnv1a64:%016llx",
