@@ -102,8 +102,7 @@ int main(int Argc, char **Argv) {
   for (int Pass = 0; Pass < 5; ++Pass) {
     auto T0 = std::chrono::steady_clock::now();
     for (size_t I = 0; I < Calls; ++I)
-      KM.Trees.predictMargins(&Rows[I * NF],
-                              &Ours[I * KM.Trees.numGroups()]);
+      KM.Trees.predictMargins(&Rows[I * NF], &Ours[I * KM.Trees.numGroups()]);
     auto T1 = std::chrono::steady_clock::now();
     for (size_t I = 0; I < Calls; ++I) {
       char Iface[256];
@@ -125,10 +124,10 @@ int main(int Argc, char **Argv) {
                   KM.Trees.numGroups() * sizeof(float));
     }
     auto T2 = std::chrono::steady_clock::now();
-    OursUs.push_back(std::chrono::duration<double, std::micro>(T1 - T0)
-                         .count() / Calls);
-    TheirsUs.push_back(std::chrono::duration<double, std::micro>(T2 - T1)
-                           .count() / Calls);
+    OursUs.push_back(
+        std::chrono::duration<double, std::micro>(T1 - T0).count() / Calls);
+    TheirsUs.push_back(
+        std::chrono::duration<double, std::micro>(T2 - T1).count() / Calls);
   }
   size_t Differ = 0;
   for (size_t I = 0; I < Ours.size(); ++I)

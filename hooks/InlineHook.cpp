@@ -270,9 +270,11 @@ SwitchyardInlineAdvisor::getAdviceImpl(CallBase &CB) {
   if (S.featuresFor(DecisionKind::Inline)) {
     // A provider that reads only some features (a model) is spared the
     // cost analyses it does not read; the others are sent as 0.
-    const std::vector<std::string> *Used = S.featuresUsed(DecisionKind::Inline);
+    const std::vector<std::string> *Used =
+        S.featuresUsed(DecisionKind::Inline);
     auto Reads = [Used](std::string_view Name) {
-      return !Used || std::find(Used->begin(), Used->end(), Name) != Used->end();
+      return !Used ||
+             std::find(Used->begin(), Used->end(), Name) != Used->end();
     };
     bool WithCostFeatures = !Used;
     for (size_t I = 0; Used && I < NumCostFeatures; ++I)

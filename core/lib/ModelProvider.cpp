@@ -176,8 +176,7 @@ Expected<TreeEnsemble> TreeEnsemble::fromXGBoostJson(const void *Opaque) {
   return E;
 }
 
-void TreeEnsemble::predictMargins(const float *Features,
-                                  float *Margins) const {
+void TreeEnsemble::predictMargins(const float *Features, float *Margins) const {
   for (unsigned G = 0; G < NumGroups; ++G)
     Margins[G] = BaseMargin;
   const Node *Base = Nodes.data();
@@ -224,8 +223,7 @@ bool parseAnswerText(std::string_view Text, ModelAction &Out) {
   return true;
 }
 
-bool resolveAnswer(const ModelAction &A, Span<OptionSpec> Legal,
-                   Choice &Out) {
+bool resolveAnswer(const ModelAction &A, Span<OptionSpec> Legal, Choice &Out) {
   if (A.UseDefault)
     return false;
   for (size_t I = 0; I < Legal.size(); ++I)
@@ -245,9 +243,9 @@ bool resolveAnswer(const ModelAction &A, Span<OptionSpec> Legal,
 static constexpr const char *ModelFormat = "switchyard-model";
 static constexpr int ModelFormatVersion = 1;
 
-Expected<std::shared_ptr<const Model>>
-Model::parse(const std::string &Path, const std::string &Bytes,
-             unsigned LlvmMajor) {
+Expected<std::shared_ptr<const Model>> Model::parse(const std::string &Path,
+                                                    const std::string &Bytes,
+                                                    unsigned LlvmMajor) {
   size_t EOL = Bytes.find('\n');
   if (EOL == std::string::npos &&
       Bytes.rfind("{\"format\":\"switchyard-model\"", 0) == 0)
@@ -280,8 +278,8 @@ Model::parse(const std::string &Path, const std::string &Bytes,
                    " bytes, the header says " + std::to_string(Want));
   std::string Computed = "fnv1a64:" + hex64(stableHash(Body));
   if (*Hash != Computed)
-    return failure("content hash mismatch (header " +
-                   Hash->get<std::string>() + ", body " + Computed +
+    return failure("content hash mismatch (header " + Hash->get<std::string>() +
+                   ", body " + Computed +
                    "): the file was changed after export");
   auto M = std::make_shared<Model>();
   M->Path = Path;
@@ -333,10 +331,9 @@ Model::parse(const std::string &Path, const std::string &Bytes,
       return failure(Where + E.error());
     KM.Trees = std::move(*E);
     if (KM.Trees.numFeatures() != KM.Features.size())
-      return failure(Where + "the trees read " +
-                     std::to_string(KM.Trees.numFeatures()) +
-                     " features, the schema names " +
-                     std::to_string(KM.Features.size()));
+      return failure(
+          Where + "the trees read " + std::to_string(KM.Trees.numFeatures()) +
+          " features, the schema names " + std::to_string(KM.Features.size()));
     // One output: its margin's sign picks the second action or the first.
     bool Binary = KM.Trees.numGroups() == 1;
     if (Binary ? KM.Actions.size() != 2
@@ -408,9 +405,9 @@ ModelProvider::columnsFor(const Model::KindModel &KM,
       ++I;
     if (I == R.FeatureNames.size()) {
       C->Names = nullptr;
-      return failure("model '" + M->Path + "': schema mismatch: " +
-                     kindName(KM.Kind) + " feature '" + Name +
-                     "' is not one this compiler computes");
+      return failure("model '" + M->Path +
+                     "': schema mismatch: " + kindName(KM.Kind) + " feature '" +
+                     Name + "' is not one this compiler computes");
     }
     C->Index.push_back(I);
   }
@@ -439,8 +436,8 @@ Expected<Reply> ModelProvider::decideImpl(const DecisionRequest &R) {
   // The best legal action; the default if none is.
   std::vector<size_t> Order;
   if (Margins.size() == 1) {
-    Order = Margins[0] > 0 ? std::vector<size_t>{1, 0}
-                           : std::vector<size_t>{0, 1};
+    Order =
+        Margins[0] > 0 ? std::vector<size_t>{1, 0} : std::vector<size_t>{0, 1};
   } else {
     for (size_t I = 0; I < Margins.size(); ++I)
       Order.push_back(I);

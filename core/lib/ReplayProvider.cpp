@@ -83,14 +83,13 @@ ReplayProvider::openImpl(const ModuleInfo &Info) {
     Exact |= E.Module == Name;
   std::set<std::string> Others;
   for (const DecisionLog::Entry &E : Log->Entries) {
-    bool Mine = Exact ? E.Module == Name
-                      : baseName(E.Module) == baseName(Name);
+    bool Mine = Exact ? E.Module == Name : baseName(E.Module) == baseName(Name);
     if (!Mine) {
       Others.insert(E.Module);
       continue;
     }
-    Pending[Key(E.Kind, E.Function, E.Pass, E.Unit, E.Site, E.Index)]
-        .push_back(&E);
+    Pending[Key(E.Kind, E.Function, E.Pass, E.Unit, E.Site, E.Index)].push_back(
+        &E);
     ++NumEntries;
   }
   if (NumEntries == 0) {
@@ -105,8 +104,8 @@ ReplayProvider::openImpl(const ModuleInfo &Info) {
     }
     return failure("replay log '" + Log->Path +
                    "' has no decisions for module '" + std::string(Name) +
-                   "': it is a log of another program (its modules: " +
-                   List + ")");
+                   "': it is a log of another program (its modules: " + List +
+                   ")");
   }
   std::vector<Subscription> Subs;
   for (DecisionKind K : Info.Offered) {
@@ -152,8 +151,8 @@ Expected<Reply> ReplayProvider::decideImpl(const DecisionRequest &R) {
 std::string ReplayProvider::leftovers() const {
   if (NumUsed == NumEntries)
     return "";
-  return "replay log '" + Log->Path + "': " +
-         std::to_string(NumEntries - NumUsed) + " of its " +
+  return "replay log '" + Log->Path +
+         "': " + std::to_string(NumEntries - NumUsed) + " of its " +
          std::to_string(NumEntries) +
          " decisions for this module were never asked for";
 }

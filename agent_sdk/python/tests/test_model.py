@@ -154,3 +154,27 @@ def test_model_file_checks(tmp_path):
     path.write_bytes(data[:-1])
     bad = subprocess.run([TOOL, "check", str(path)], capture_output=True)
     assert bad.returncode == 1 and b"truncated" in bad.stderr
+
+
+def test_train_end_to_end(tmp_path, capsys):
+    """`python3 -m switchyard.train` on one small program: collects, trains,
+    exports a model the plugin loads, and evaluates it with clang (the
+    program must pass its self-check)."""
+    out = tmp_path / "inline.model"
+    status = train.main(["--out", str(out), "--programs", "suite/sha256",
+                         "--per-program", "2", "--rounds", "3",
+                         "--evaluate", "suite/sha256", "--jobs", "1",
+                         "--plot", str(tmp_path / "reward.png"),
+                         "--report", str(tmp_path / "report.json"),
+                         "--quiet"])
+    assert status == 0
+    text = capsys.readouterr().out
+    assert "geomean .text change on 1 held-out programs" in text
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["rows"][0][0] == "suite/sha256"
+    assert report["rows"][0][4] == "OK"
+    assert (tmp_path / "reward.png").stat().st_size > 0
+    check = subprocess.run([TOOL, "check", str(out)], capture_output=True,
+                           text=True)
+    assert check.returncode == 0, check.stderr
+    assert "inline: %d features, 2 actions" % len(FEATURES) in check.stdout

@@ -43,7 +43,7 @@ public:
 private:
   /// One node in 16 bytes, so a step down the tree reads one cache line.
   struct Node {
-    int32_t Left;  ///< -1 at a leaf.
+    int32_t Left; ///< -1 at a leaf.
     int32_t Right;
     uint32_t Feature : 31;
     uint32_t DefaultLeft : 1;
@@ -92,8 +92,7 @@ struct Model {
   /// content hash, LLVM version (against \p LlvmMajor) and every kind's
   /// model. An error names no file: the caller adds \p Path.
   static Expected<std::shared_ptr<const Model>>
-  parse(const std::string &Path, const std::string &Bytes,
-        unsigned LlvmMajor);
+  parse(const std::string &Path, const std::string &Bytes, unsigned LlvmMajor);
   /// Reads and checks the file at \p Path; an error names the file.
   static Expected<std::shared_ptr<const Model>> load(const std::string &Path,
                                                      unsigned LlvmMajor);
@@ -107,8 +106,7 @@ public:
   const std::vector<std::string> *featuresUsed(DecisionKind K) const override;
 
 protected:
-  Expected<std::vector<Subscription>>
-  openImpl(const ModuleInfo &Info) override;
+  Expected<std::vector<Subscription>> openImpl(const ModuleInfo &Info) override;
   Expected<Reply> decideImpl(const DecisionRequest &Request) override;
   void closeImpl(const ModuleReport &) override {}
 

@@ -49,8 +49,7 @@ public:
   std::string leftovers() const override;
 
 protected:
-  Expected<std::vector<Subscription>>
-  openImpl(const ModuleInfo &Info) override;
+  Expected<std::vector<Subscription>> openImpl(const ModuleInfo &Info) override;
   Expected<Reply> decideImpl(const DecisionRequest &Request) override;
   void closeImpl(const ModuleReport &) override {}
 

@@ -55,7 +55,8 @@ public:
 
   /// The feature names of \p Kind this provider reads, or null if it may
   /// read any: a hook need not compute the others (a model reads a few).
-  virtual const std::vector<std::string> *featuresUsed(DecisionKind Kind) const {
+  virtual const std::vector<std::string> *
+  featuresUsed(DecisionKind Kind) const {
     return nullptr;
   }
 
