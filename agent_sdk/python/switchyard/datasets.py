@@ -10,6 +10,10 @@
 
     mine = datasets.from_directory("src/")             # C/C++ files
     mine = datasets.from_compile_commands("build/compile_commands.json")
+    prog = datasets.from_compile_commands(             # a whole target,
+        "build/compile_commands.json", link=True,      # its test the check
+        target="*/prog.dir/*", check_command="../test.sh $SWITCHYARD_EXE")
+    prog = datasets.from_objects("build/")             # -fembed-bitcode
     mine = datasets.from_bitcode("bitcode/")           # .bc / .ll files
 
 Every benchmark becomes one LLVM module: its sources compiled by clang-22
@@ -38,8 +42,9 @@ and the `.text` bytes of its object file from `llc-22` (flags in
 Self-checks: the bundled programs print `OK` and exit 0 when every check
 passes (`check="ok"`). A user program with a `main` is checked
 differentially (`check="differential"`): it must print the same output and
-exit with the same status as its unoptimized build. Modules without `main`
-have no check.
+exit with the same status as its unoptimized build. A whole target of a
+compile database may have the project's own test as its check
+(`check="command"`). Modules without `main` have no check.
 """
 
 import fnmatch
