@@ -81,7 +81,8 @@ void replayOnce(FailurePolicy OnFailure, Diags &D) {
   ASSERT_TRUE(Log) << Log.error();
   Session S(std::make_unique<FakeHost>(D),
             std::make_unique<ReplayProvider>(*Log),
-            SessionOptions{OnFailure, {}}, {DecisionKind::Inline});
+            SessionOptions{OnFailure, {}},
+            std::vector<FeatureSchema>{{DecisionKind::Inline, {}}});
   ASSERT_TRUE(S.wants(DecisionKind::Inline, "InlinerPass", "f"));
   Advice A = S.decide(inlineRequest(1), nullptr);
   EXPECT_EQ(A.choice().Option, 0u); // "no", from the log.
@@ -116,7 +117,8 @@ TEST(ReplayProvider, LogOfAnotherProgram) {
   Diags D;
   Session S(
       std::make_unique<FakeHost>(D), std::make_unique<ReplayProvider>(*Log),
-      SessionOptions{FailurePolicy::UseDefault, {}}, {DecisionKind::Inline});
+      SessionOptions{FailurePolicy::UseDefault, {}},
+      std::vector<FeatureSchema>{{DecisionKind::Inline, {}}});
   EXPECT_FALSE(S.wants(DecisionKind::Inline, "InlinerPass", "f"));
   ASSERT_EQ(D.Warnings.size(), 1u);
   EXPECT_NE(D.Warnings[0].find("it is a log of another program"),
