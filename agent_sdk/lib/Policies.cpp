@@ -420,6 +420,11 @@ private:
       Err = "'default' takes no parameters or target";
       return false;
     }
+    if (R.Kind == fb::DecisionKind::Rewrite && !R.UseDefault &&
+        (!R.Params.empty() || !R.Target.empty())) {
+      Err = "a rewrite answer is a rule name, with no parameters or target";
+      return false;
+    }
     // A rewrite site's options are the rules that match there, which only
     // the request knows: an answer naming no such rule goes to the compiler
     // as an out-of-range index, and the compiler refuses it with a remark.
