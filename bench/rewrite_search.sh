@@ -13,8 +13,10 @@
 # gets a random legal answer (a rule or none). Each arm keeps its build
 # with the fewest IR instructions, among builds whose binary prints the
 # program's -O0 output (validated); .text is that build's, with codegen at
-# -O2 and no further IR passes. Prints one row per program and the geomean
-# ratios. About 15 minutes with the default 4 seeds on the 2-core machine.
+# -O2 and no further IR passes. Every build uses -ffp-contract=off, so
+# that floating point rounds alike at -O0 and -O2. Prints one row per program and the geomean
+# ratios. About 15 minutes with 4 seeds on an idle 2-core machine (40 on the
+# shared one at load 12-18).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath "${1:-$root/build}")
@@ -40,7 +42,7 @@ printf '|---|---:|---:|---:|---:|---:|---:|---:|---|\n'
 logsum_ir=0 logsum_text=0 n=0
 for src in "${programs[@]}"; do
   name=$(basename "$src" .c)
-  clang-22 -O0 -w "$src" -lm -o "$work/$name.O0"
+  clang-22 -O0 -w -ffp-contract=off "$src" -lm -o "$work/$name.O0"
   ref=$(timeout 30 "$work/$name.O0" 2>/dev/null; echo "rc=$?")
   declare -A best_ir=() best_text=() best_rw=()
   for arm in order order+rewrite; do
@@ -50,7 +52,7 @@ for src in "${programs[@]}"; do
       out=$work/$name.$s
       env SWITCHYARD_PIPELINE=replace SWITCHYARD_HOOKS=$hooks \
         SWITCHYARD_POLICY=random:$s \
-        clang-22 -O2 -w -fpass-plugin="$plugin" -S -emit-llvm "$src" \
+        clang-22 -O2 -w -ffp-contract=off -fpass-plugin="$plugin" -S -emit-llvm "$src" \
         -Rpass=switchyard -o "$out.ll" 2> "$out.err" || continue
       clang-22 -O2 -w -Xclang -disable-llvm-optzns -c "$out.ll" -o "$out.o"
       clang-22 "$out.o" -lm -o "$out.bin"

@@ -565,7 +565,9 @@ bool RewriteHook::run(Function &F) {
     auto &[RuleIndex, B] = Matches[Chosen - 1];
     const Rule &Rl = Catalog.rules()[RuleIndex];
     Value *New = applyRule(Rl, *I, B);
-    New->takeName(I);
+    // The builder folds a target whose operands are all constants.
+    if (isa<Instruction>(New))
+      New->takeName(I);
     I->replaceAllUsesWith(New);
     RecursivelyDeleteTriviallyDeadInstructions(I);
     Changed = true;

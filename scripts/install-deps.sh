@@ -12,6 +12,9 @@ packages=(
   flatbuffers-compiler libflatbuffers-dev libuv1-dev
   # The agent's decision log.
   nlohmann-json3-dev
+  # switchyard-prove, which proves rewrite rules; csmith's programs for
+  # differential testing.
+  libz3-dev csmith libcsmith-dev
   # Build and tests.
   cmake ninja-build make g++ pkg-config libgtest-dev
   # The Debian package (cpack -G DEB runs dpkg-shlibdeps, which needs file).

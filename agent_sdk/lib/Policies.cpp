@@ -408,6 +408,11 @@ private:
       Err = "'default' takes no parameters or target";
       return false;
     }
+    if (R.Kind == fb::DecisionKind::Rewrite && !R.UseDefault &&
+        (!R.Params.empty() || !R.Target.empty())) {
+      Err = "a rewrite answer is a rule name, with no parameters or target";
+      return false;
+    }
     // Options the compiler gives per request are checked when asked:
     // pass-pipeline actions, the rules that match at a rewrite site (LLVM) or
     // the patterns that match at an op (MLIR), and the MLIR plugin's tile and

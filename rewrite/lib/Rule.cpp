@@ -898,9 +898,4 @@ bool readProofRecord(const std::string &Path, std::vector<uint64_t> &Hashes,
   return true;
 }
 
-std::string describe(const Rule &R, const Inst &I) {
-  std::string S = "%" + R.Values[I.Def].Name + " = " + opcodeName(I.Op);
-  return S;
-}
-
 } // namespace switchyard::rewrite

@@ -462,6 +462,10 @@ TEST(Script, AnswersAreCheckedAgainstTheirKindsOptions) {
                                    "distribute, never)"},
       {"licm => hoist", "unknown option 'hoist' for licm (expected allow, "
                         "disable)"},
+      // Rule names are checked at each site (its options are the rules that
+      // match there), but a rewrite answer never takes parameters.
+      {"rewrite => fold 3", "a rewrite answer is a rule name, with no "
+                            "parameters or target"},
       {"loop-unroll => partial", "option 'partial' of loop-unroll takes 1 "
                                  "parameter (count), got 0"},
       {"loop-unroll => runtime 2 4", "option 'runtime' of loop-unroll takes "

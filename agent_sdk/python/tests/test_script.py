@@ -26,6 +26,8 @@ LIT = os.path.join(SOURCE_ROOT, "test", "lit")
                                       "-passes=switchyard-pipeline")),
     ("pipeline/Inputs/observe.rules", ("pipeline/observations.ll",
                                        "-passes=switchyard-pipeline")),
+    ("rewrite/Inputs/two-rules.script", ("rewrite/Inputs/arith.ll",
+                                         "-passes=switchyard-rewrite")),
 ])
 def test_same_answers_and_log_as_switchyard_agent(opt, plugin, cxx_agent,
                                                   sock_path, tmp_path, rules,
@@ -73,7 +75,8 @@ def _script(tmp_path, text, name="rules.txt"):
      "needs a decision kind"),
     ("subscribe inline only=main\n", 1, "unknown subscription field "
      "'only'"),
-    ("rewrite => fold\n", 1, "rewrite decisions have no options"),
+    ("rewrite => mul-pow2-shl 3\n", 1, "a rewrite answer is a rule name, "
+     "with no parameters or target"),
 ])
 def test_script_errors_name_the_file_and_line(tmp_path, text, line,
                                               message):

@@ -154,8 +154,6 @@ const char *predName(Pred P);
 /// Whether a and b may be swapped: add, mul, and, or, xor, min/max, and
 /// icmp eq/ne.
 bool isCommutative(const Inst &I);
-/// The rule's instructions in its own syntax, for messages.
-std::string describe(const Rule &R, const Inst &I);
 
 } // namespace switchyard::rewrite
 
