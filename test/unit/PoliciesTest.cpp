@@ -518,7 +518,8 @@ TEST(Script, SiteOptionsCoverEveryKindTheCompilerAsksAbout) {
   const std::set<fb::DecisionKind> Expected = {
       fb::DecisionKind::PassGate,       fb::DecisionKind::Inline,
       fb::DecisionKind::LoopUnroll,     fb::DecisionKind::LoopVectorize,
-      fb::DecisionKind::LoopDistribute, fb::DecisionKind::Licm};
+      fb::DecisionKind::LoopDistribute, fb::DecisionKind::Licm,
+      fb::DecisionKind::LoopUnswitch};
   std::set<fb::DecisionKind> Kinds;
   std::set<std::pair<fb::DecisionKind, std::string>> Names;
   for (const SiteOption &O : siteOptions()) {
