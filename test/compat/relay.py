@@ -11,30 +11,12 @@ included, to its file. Needs the generated Python schema on PYTHONPATH.
 """
 import os
 import socket
-import struct
 import sys
 
 from switchyard.fb.Frame import Frame
 from switchyard.fb.Message import Message
 
-
-def read_exact(s, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = s.recv(n - len(buf))
-        if not chunk:
-            return None
-        buf += chunk
-    return buf
-
-
-def read_frame(s):
-    head = read_exact(s, 4)
-    if head is None:
-        return None
-    (size,) = struct.unpack("<I", head)
-    body = read_exact(s, size)
-    return None if body is None else head + body
+from replay import read_frame
 
 
 def main():
