@@ -235,9 +235,15 @@ SwitchyardInlineAdvisor::getAdviceImpl(CallBase &CB) {
   Function *Callee = CB.getCalledFunction();
   if (!Callee || Callee->isDeclaration())
     return DA;
-  OptimizationRemarkEmitter &ORE = getCallerORE(CB);
-  if (getMandatoryKind(CB, FAM, ORE) != MandatoryInliningKind::NotMandatory)
+  auto GetTLI = [this](Function &F) -> const TargetLibraryInfo & {
+    return FAM.getResult<TargetLibraryAnalysis>(F);
+  };
+  TargetTransformInfo &CalleeTTI = FAM.getResult<TargetIRAnalysis>(*Callee);
+  // What InlineAdvisor::getMandatoryKind() computes, once: a call that
+  // attributes decide (always_inline, noinline, ...) is not offered.
+  if (getAttributeBasedInliningDecision(CB, Callee, CalleeTTI, GetTLI))
     return DA;
+  OptimizationRemarkEmitter &ORE = getCallerORE(CB);
 
   Session &S = Hook.Sessions.sessionFor(*Caller.getParent());
   bool DefaultYes = DA->isInliningRecommended();
@@ -251,18 +257,12 @@ SwitchyardInlineAdvisor::getAdviceImpl(CallBase &CB) {
   auto GetAC = [this](Function &F) -> AssumptionCache & {
     return FAM.getResult<AssumptionAnalysis>(F);
   };
-  auto GetTLI = [this](Function &F) -> const TargetLibraryInfo & {
-    return FAM.getResult<TargetLibraryAnalysis>(F);
-  };
-  TargetTransformInfo &CalleeTTI = FAM.getResult<TargetIRAnalysis>(*Callee);
   ProfileSummaryInfo *PSI =
       FAM.getResult<ModuleAnalysisManagerFunctionProxy>(Caller)
           .getCachedResult<ProfileSummaryAnalysis>(M);
 
-  std::optional<InlineResult> ByAttributes =
-      getAttributeBasedInliningDecision(CB, Callee, CalleeTTI, GetTLI);
-  bool CanInline = &Caller != Callee && isInlineViable(*Callee).isSuccess() &&
-                   !(ByAttributes && !ByAttributes->isSuccess());
+  // Attributes decided nothing here (mandatory calls returned above).
+  bool CanInline = &Caller != Callee && isInlineViable(*Callee).isSuccess();
   std::vector<double> Features;
   // Two more runs of the inline cost analysis: only when the agent wants
   // features. Without them, a `yes` the cost analysis finds impossible is
@@ -309,7 +309,7 @@ SwitchyardInlineAdvisor::getAdviceImpl(CallBase &CB) {
 
   Advice A = S.decide(R, &Caller);
   bool AgentYes = A.choice().Option == InlineHook::Inline;
-  std::string What = "of call '" + UnitName + "'";
+  auto What = [&UnitName] { return "of call '" + UnitName + "'"; };
   if (AgentYes == DefaultYes) {
     // The default advisor's own advice keeps its remarks and bookkeeping,
     // so agreeing with it changes nothing at all.
@@ -335,7 +335,7 @@ SwitchyardInlineAdvisor::getAdviceImpl(CallBase &CB) {
   }
   DA->recordUnattemptedInlining();
   return std::make_unique<SwitchyardInlineAdvice>(this, CB, ORE, AgentYes,
-                                                  std::move(A), What);
+                                                  std::move(A), What());
 }
 
 } // namespace

@@ -26,7 +26,7 @@ bool LicmHook::decide(Loop &L, unsigned PreorderIndex, ScalarEvolution &SE) {
   bool Off = A.choice().Option == Disable;
   if (Off)
     setLoopAttribute(L, "llvm.licm.disable");
-  A.recordApplied("of loop '" + Q.site().Name + "'");
+  A.recordApplied([&] { return "of loop '" + Q.site().Name + "'"; });
   return Off;
 }
 

@@ -39,7 +39,7 @@ bool LoopDistributeHook::decide(Loop &L, unsigned PreorderIndex,
     break;
   }
   bool Changed = A.choice().Option != Auto;
-  A.recordApplied("of loop '" + Q.site().Name + "'");
+  A.recordApplied([&] { return "of loop '" + Q.site().Name + "'"; });
   return Changed;
 }
 

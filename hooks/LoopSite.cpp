@@ -32,7 +32,8 @@ ArrayRef<std::string_view> loopFeatureNames() {
   return Names;
 }
 
-LoopSite describeLoop(Loop &L, unsigned PreorderIndex, ScalarEvolution *SE) {
+LoopSite describeLoop(Loop &L, unsigned PreorderIndex, ScalarEvolution *SE,
+                      bool WithFeatures) {
   LoopSite S;
   S.L = &L;
   const Function &F = *L.getHeader()->getParent();
@@ -46,6 +47,8 @@ LoopSite describeLoop(Loop &L, unsigned PreorderIndex, ScalarEvolution *SE) {
     Where = "loop" + std::to_string(PreorderIndex);
   S.Name = F.getName().str() + ":" + Where;
   S.SiteId = stableHash(S.Name, stableHash("loop"));
+  if (!WithFeatures)
+    return S;
 
   double TripCount = 0, MaxTripCount = 0;
   if (SE) {
@@ -197,7 +200,8 @@ LoopQuestion::LoopQuestion(ModuleSessions &Sessions, SiteMemo &Memo, Loop &L,
   S = &Sessions.sessionFor(M);
   if (!S->wants(Kind, Pass, Fn.getName()))
     return;
-  Site = describeLoop(L, PreorderIndex, &SE);
+  WithFeatures = S->featuresFor(Kind);
+  Site = describeLoop(L, PreorderIndex, &SE, WithFeatures);
   if (!Memo.firstVisit(M, Site.SiteId))
     return;
   Asking = true;
@@ -210,14 +214,18 @@ LoopQuestion::LoopQuestion(ModuleSessions &Sessions, SiteMemo &Memo, Loop &L,
   Request.Context.Unit = fb::UnitKind::Loop;
   Request.Context.UnitName = Site.Name;
   Request.Context.SiteId = Site.SiteId;
-  Request.FeatureNames = loopFeatureNames();
-  Request.FeatureValues = Site.Features;
+  if (WithFeatures) {
+    Request.FeatureNames = loopFeatureNames();
+    Request.FeatureValues = Site.Features;
+  }
 }
 
 void LoopQuestion::addFeatures(ArrayRef<std::string_view> Names,
                                ArrayRef<double> Extra) {
   assert(Names.size() == loopFeatureNames().size() + Extra.size() &&
          "the loop features come first");
+  if (!WithFeatures)
+    return;
   Site.Features.insert(Site.Features.end(), Extra.begin(), Extra.end());
   Request.FeatureNames = Names;
   Request.FeatureValues = Site.Features;

@@ -34,9 +34,10 @@ llvm::ArrayRef<std::string_view> loopFeatureNames();
 
 /// Describes \p L: a stable id from its function's name and its source
 /// position (or, without debug info, its preorder index among the function's
-/// loops, \p PreorderIndex), and its features. \p SE may be null.
+/// loops, \p PreorderIndex), and, if \p WithFeatures, its features (the
+/// trip counts only if \p SE is not null).
 LoopSite describeLoop(llvm::Loop &L, unsigned PreorderIndex,
-                      llvm::ScalarEvolution *SE);
+                      llvm::ScalarEvolution *SE, bool WithFeatures = true);
 
 /// The copies of \p L its unroll metadata asks for (an agent's answer, a
 /// pragma, or an inlined copy's): 1 when it asks for none or disables
@@ -146,7 +147,8 @@ public:
   explicit operator bool() const { return Asking; }
 
   /// Sends \p Names as the features: the loop features, then the kind's
-  /// own, whose values are \p Extra.
+  /// own, whose values are \p Extra. Nothing, if the provider reads no
+  /// features of this kind.
   void addFeatures(llvm::ArrayRef<std::string_view> Names,
                    llvm::ArrayRef<double> Extra);
 
@@ -163,6 +165,7 @@ private:
   LoopSite Site;
   DecisionRequest Request;
   bool Asking = false;
+  bool WithFeatures = false;
 };
 
 } // namespace switchyard

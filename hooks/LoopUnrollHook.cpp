@@ -145,7 +145,7 @@ bool LoopUnrollHook::ask(Loop &L, unsigned PreorderIndex,
     setLoopAttribute(L, AgentMark);
     break;
   }
-  A.recordApplied("of loop '" + Site.Name + "'");
+  A.recordApplied([&] { return "of loop '" + Site.Name + "'"; });
   return C.Option != Auto;
 }
 

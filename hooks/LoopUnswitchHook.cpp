@@ -64,7 +64,7 @@ bool LoopUnswitchHook::wantsNonTrivial(Loop &L, unsigned PreorderIndex,
                                  static_cast<double>(Switches)});
   Advice A = Q.ask(legalAnswers());
   bool Unswitch = A.choice().Option == NonTrivial;
-  A.recordApplied("of loop '" + Q.site().Name + "'");
+  A.recordApplied([&] { return "of loop '" + Q.site().Name + "'"; });
   return Unswitch;
 }
 

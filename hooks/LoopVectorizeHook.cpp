@@ -211,7 +211,7 @@ bool LoopVectorizeHook::decide(Loop &L, unsigned PreorderIndex,
     setLoopAttribute(L, "llvm.loop.interleave.count", C.Params[1]);
     break;
   }
-  A.recordApplied("of loop '" + Q.site().Name + "'");
+  A.recordApplied([&] { return "of loop '" + Q.site().Name + "'"; });
   return C.Option != Auto;
 }
 

@@ -42,12 +42,16 @@ std::string blockName(const BasicBlock &BB) {
   return "bb" + std::to_string(Index);
 }
 
-/// Identifies the unit; returns false for IR the gate does not offer.
-bool identify(Any &IR, Unit &U, bool WithSizes) {
+/// Identifies the unit; returns false for IR the gate does not offer. Its
+/// name and sizes are filled in only when asked for: a decision that stays
+/// local needs neither, and sizes are features, computed only for a
+/// provider that reads features.
+bool identify(Any &IR, Unit &U, bool WithName, bool WithSizes) {
   if (const auto *MP = llvm::any_cast<const Module *>(&IR)) {
     U.M = const_cast<Module *>(*MP);
     U.Kind = fb::UnitKind::Module;
-    U.Name = U.M->getModuleIdentifier();
+    if (WithName)
+      U.Name = U.M->getModuleIdentifier();
     if (WithSizes)
       for (const Function &F : *U.M) {
         U.InstCount += countInstructions(F);
@@ -58,40 +62,43 @@ bool identify(Any &IR, Unit &U, bool WithSizes) {
   if (const auto *FP = llvm::any_cast<const Function *>(&IR)) {
     U.F = *FP;
     U.Kind = fb::UnitKind::Function;
-    U.Name = U.F->getName().str();
+    if (WithName)
+      U.Name = U.F->getName().str();
+    if (WithSizes) {
+      U.InstCount = countInstructions(*U.F);
+      U.BlockCount = U.F->size();
+    }
   } else if (const auto *CP = llvm::any_cast<const LazyCallGraph::SCC *>(&IR)) {
     const LazyCallGraph::SCC &C = **CP;
     U.F = &C.begin()->getFunction();
     U.Kind = fb::UnitKind::CGSCC;
     for (const LazyCallGraph::Node &N : C) {
-      U.Name += U.Name.empty() ? "(" : ", ";
-      U.Name += N.getFunction().getName();
+      if (WithName) {
+        U.Name += U.Name.empty() ? "(" : ", ";
+        U.Name += N.getFunction().getName();
+      }
       if (WithSizes) {
         U.InstCount += countInstructions(N.getFunction());
         U.BlockCount += N.getFunction().size();
       }
     }
-    U.Name += ")";
-    WithSizes = false;
+    if (WithName)
+      U.Name += ")";
   } else if (const auto *LP = llvm::any_cast<const Loop *>(&IR)) {
     const Loop &L = **LP;
     U.F = L.getHeader()->getParent();
     U.Kind = fb::UnitKind::Loop;
-    U.Name = U.F->getName().str() + ":" + blockName(*L.getHeader());
+    if (WithName)
+      U.Name = U.F->getName().str() + ":" + blockName(*L.getHeader());
     if (WithSizes)
       for (const BasicBlock *BB : L.blocks()) {
         U.InstCount += BB->size();
         ++U.BlockCount;
       }
-    WithSizes = false;
   } else {
     return false; // Machine IR and anything newer: not offered.
   }
   U.M = const_cast<Module *>(U.F->getParent());
-  if (WithSizes) {
-    U.InstCount = countInstructions(*U.F);
-    U.BlockCount = U.F->size();
-  }
   return true;
 }
 
@@ -128,12 +135,25 @@ ArrayRef<OptionSpec> PassGateHook::legalAnswers() {
   return Answers;
 }
 
+const PassGateHook::PassInfo &PassGateHook::passInfo(StringRef PassID) {
+  auto [It, Inserted] = Passes.try_emplace(PassID.data());
+  PassInfo &Info = It->second;
+  if (Inserted || Info.Name != PassID) {
+    Info.Name = PassID.str();
+    Info.NeverOffered = isNeverOffered(PassID);
+    Info.Arg = PIC.getPassNameForClassName(PassID);
+    Info.Hash = stableHash(PassID);
+  }
+  return Info;
+}
+
 bool PassGateHook::shouldRun(StringRef PassID, Any IR) {
   uint32_t Index = ExecutionIndex++;
-  if (isNeverOffered(PassID))
+  const PassInfo &Pass = passInfo(PassID);
+  if (Pass.NeverOffered)
     return true;
   Unit U;
-  if (!identify(IR, U, /*WithSizes=*/false))
+  if (!identify(IR, U, /*WithName=*/false, /*WithSizes=*/false))
     return true;
   // optnone code is skipped by the host anyway; asking would waste a turn.
   if (U.F && U.F->hasOptNone())
@@ -148,11 +168,11 @@ bool PassGateHook::shouldRun(StringRef PassID, Any IR) {
     return true;
   }
 
-  U = Unit();
-  identify(IR, U, /*WithSizes=*/true);
+  bool WithFeatures = S.featuresFor(DecisionKind::PassGate);
+  identify(IR, U, /*WithName=*/true, WithFeatures);
   // The n-th execution of this pass on this unit: stable for a given input
   // and pipeline, whatever ran elsewhere.
-  uint64_t Key = stableHash(U.Name, stableHash(PassID));
+  uint64_t Key = stableHash(U.Name, Pass.Hash);
   uint32_t Occurrence = Occurrences[Key]++;
 
   const double FeatureValues[] = {
@@ -165,21 +185,25 @@ bool PassGateHook::shouldRun(StringRef PassID, Any IR) {
   R.Context.Module = U.M->getModuleIdentifier();
   R.Context.Function = FnName;
   R.Context.Pass = PassID;
-  R.Context.PassArg = PIC.getPassNameForClassName(PassID);
+  R.Context.PassArg = Pass.Arg;
   R.Context.Unit = U.Kind;
   R.Context.UnitName = U.Name;
   R.Context.SiteId = stableHash(std::to_string(Occurrence), Key);
   R.Context.Index = Index;
-  R.FeatureNames = featureNames();
-  R.FeatureValues = FeatureValues;
+  if (WithFeatures) {
+    R.FeatureNames = featureNames();
+    R.FeatureValues = FeatureValues;
+  }
   R.Default = Default;
   R.Legal = legalAnswers();
 
   Advice A = S.decide(R, remarkAnchor(U));
   bool Run = A.choice().Option == PassGateOption::Run;
-  A.recordApplied(("of pass '" + PassID + "' on " +
-                   fb::EnumNameUnitKind(U.Kind) + " '" + U.Name + "'")
-                      .str());
+  A.recordApplied([&] {
+    return ("of pass '" + PassID + "' on " + fb::EnumNameUnitKind(U.Kind) +
+            " '" + U.Name + "'")
+        .str();
+  });
   return Run;
 }
 

@@ -11,6 +11,8 @@
 #include "llvm/ADT/Any.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <string>
+
 namespace llvm {
 class PassInstrumentationCallbacks;
 } // namespace llvm
@@ -46,6 +48,18 @@ private:
   uint32_t ExecutionIndex = 0;
   /// How often each (pass, unit) pair has been offered, for site ids.
   llvm::DenseMap<uint64_t, uint32_t> Occurrences;
+
+  /// What a pass contributes to every request, looked up once per pass.
+  /// Pass names are the hosts' static strings, so the pointer is the key;
+  /// the name is compared too, in case one is not.
+  struct PassInfo {
+    std::string Name;
+    bool NeverOffered;
+    llvm::StringRef Arg; ///< The pipeline name (-passes=...).
+    uint64_t Hash;       ///< stableHash of the class name.
+  };
+  const PassInfo &passInfo(llvm::StringRef PassID);
+  llvm::DenseMap<const char *, PassInfo> Passes;
 };
 
 } // namespace switchyard

@@ -13,6 +13,8 @@
 
 #include "RewriteHook.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/IR/Dominators.h"
@@ -21,11 +23,9 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PatternMatch.h"
-#include "llvm/IR/ValueHandle.h"
 #include "llvm/Transforms/Utils/Local.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <set>
 
@@ -62,6 +62,13 @@ bool RewriteCatalog::load(const std::vector<std::string> &Files,
         return false;
       }
   }
+  for (const Rule &R : Rules)
+    if (R.Values.size() > 64 || R.Constants.size() > 64) {
+      Err = R.File + ":" + std::to_string(R.Line) + ": rule '" + R.Name +
+            "' has more than 64 values or constants, more than the matcher "
+            "takes";
+      return false;
+    }
   ByRoot.assign(static_cast<unsigned>(Opcode::UMax) + 1, {});
   for (unsigned I = 0; I < Rules.size(); ++I)
     ByRoot[static_cast<unsigned>(Rules[I].root().Op)].push_back(I);
@@ -161,11 +168,31 @@ CmpInst::Predicate llvmPred(Pred P) {
   return CmpInst::ICMP_EQ;
 }
 
-/// What a match binds: the rule's values and constants, and its width.
+/// What a match binds: the rule's values and constants, and its width. The
+/// masks say which slots are bound, so that a failed attempt is undone by
+/// clearing what it bound rather than by copying the whole binding.
 struct Binding {
   SmallVector<Value *, 8> Values;
   SmallVector<std::optional<APInt>, 4> Consts;
   unsigned W = 0;
+  uint64_t ValueMask = 0;
+  uint64_t ConstMask = 0;
+
+  struct Mark {
+    uint64_t ValueMask, ConstMask;
+    unsigned W;
+  };
+  Mark mark() const { return {ValueMask, ConstMask, W}; }
+  /// Unbinds everything bound since \p M.
+  void undo(Mark M) {
+    for (uint64_t New = ValueMask & ~M.ValueMask; New; New &= New - 1)
+      Values[llvm::countr_zero(New)] = nullptr;
+    for (uint64_t New = ConstMask & ~M.ConstMask; New; New &= New - 1)
+      Consts[llvm::countr_zero(New)].reset();
+    ValueMask = M.ValueMask;
+    ConstMask = M.ConstMask;
+    W = M.W;
+  }
 };
 
 /// The width of a precondition: its widest constant's, or the rule's.
@@ -220,21 +247,77 @@ APInt evaluate(const Rule &R, int Index, unsigned Bits, const Binding &B) {
 
 class RewriteMatcher {
 public:
-  explicit RewriteMatcher(const Rule &R) : R(R) {
+  explicit RewriteMatcher(const Rule &R)
+      : R(R), DefinedBy(R.Values.size(), 0) {
+    assert(R.Values.size() <= 64 && R.Constants.size() <= 64 &&
+           "RewriteCatalog::load refuses larger rules");
+    Scratch.Values.assign(R.Values.size(), nullptr);
+    Scratch.Consts.assign(R.Constants.size(), std::nullopt);
     for (size_t I = 0; I < R.Source.size(); ++I)
       DefinedBy[R.Source[I].Def] = I;
+    for (const Operand &O : R.root().Ops) {
+      if (!O.IsValue) {
+        const Expr &E = R.Exprs[O.Index];
+        RootNeeds.push_back({Need::Constant, Opcode::Add,
+                             E.K == Expr::Literal, E.Value});
+      } else if (R.Values[O.Index].R == rewrite::Var::Input) {
+        RootNeeds.push_back({Need::Any, Opcode::Add});
+      } else {
+        RootNeeds.push_back({Need::Inst, R.Source[DefinedBy[O.Index]].Op});
+      }
+    }
   }
 
-  std::optional<Binding> match(Instruction &Root) {
-    Binding B;
-    B.Values.assign(R.Values.size(), nullptr);
-    B.Consts.assign(R.Constants.size(), std::nullopt);
-    if (!matchValue(R.root().Def, &Root, B))
-      return std::nullopt;
+  /// False if the root's operands alone rule a match out: the cheap test
+  /// that rejects most rules at most instructions.
+  bool mayMatch(const Instruction &Root) const {
+    const auto *II = dyn_cast<IntrinsicInst>(&Root);
+    unsigned N = II ? II->arg_size() : Root.getNumOperands();
+    if (N != RootNeeds.size())
+      return false;
+    auto Fits = [](const OperandNeed &Need, const Value *V) {
+      switch (Need.K) {
+      case Need::Any:
+        return true;
+      case Need::Constant: {
+        const auto *C = dyn_cast<ConstantInt>(V);
+        return C && (!Need.IsLiteral ||
+                     C->getValue() ==
+                         APInt(C->getBitWidth(),
+                               static_cast<uint64_t>(Need.Literal),
+                               /*isSigned=*/true, /*implicitTrunc=*/true));
+      }
+      case Need::Inst: {
+        const auto *I = dyn_cast<Instruction>(V);
+        std::optional<Opcode> Op = I ? opcodeOf(*I) : std::nullopt;
+        return Op && *Op == Need.Op;
+      }
+      }
+      return true;
+    };
+    auto Fit = [&](unsigned K, unsigned From) {
+      return Fits(RootNeeds[K], II ? II->getArgOperand(From)
+                                   : Root.getOperand(From));
+    };
+    bool InOrder = true;
+    for (unsigned K = 0; InOrder && K < N; ++K)
+      InOrder = Fit(K, K);
+    if (InOrder)
+      return true;
+    return N == 2 && isCommutative(R.root()) && Fit(0, 1) && Fit(1, 0);
+  }
+
+  /// The binding of a match of the rule at \p Root, or null. It lives in
+  /// the matcher until the next call: most instructions match no rule, and
+  /// a failed attempt allocates nothing.
+  const Binding *match(Instruction &Root) {
+    Scratch.undo({0, 0, 0});
+    if (!matchValue(R.root().Def, &Root, Scratch))
+      return nullptr;
     for (const Cond &C : R.Pre)
-      if (!holds(C, B))
-        return std::nullopt;
-    return B;
+      if (!holds(C, Scratch))
+        return nullptr;
+    return &Scratch;
   }
 
 private:
@@ -265,12 +348,14 @@ private:
       return false;
     if (RV.R == rewrite::Var::Input) {
       B.Values[Index] = V;
+      B.ValueMask |= uint64_t(1) << Index;
       return true;
     }
     auto *I = dyn_cast<Instruction>(V);
-    if (!I || !matchInst(R.Source[DefinedBy.at(Index)], *I, B))
+    if (!I || !matchInst(R.Source[DefinedBy[Index]], *I, B))
       return false;
     B.Values[Index] = V;
+    B.ValueMask |= uint64_t(1) << Index;
     return true;
   }
 
@@ -290,6 +375,7 @@ private:
     if (Slot)
       return *Slot == *C;
     Slot = *C;
+    B.ConstMask |= uint64_t(1) << E.Sym;
     return true;
   }
 
@@ -300,18 +386,22 @@ private:
   bool matchOperands(const Inst &P, ArrayRef<Value *> Ops, Binding &B) {
     if (Ops.size() != P.Ops.size())
       return false;
-    Binding Saved = B;
+    // A failed match leaves \p B half bound. Only a commutative pattern
+    // tries again and needs it as it was; otherwise the failure reaches the
+    // root, or a commutative pattern above, which restores its own copy.
+    bool Commutative = isCommutative(P);
+    Binding::Mark Saved = B.mark();
     bool Ok = true;
     for (size_t K = 0; Ok && K < Ops.size(); ++K)
       Ok = matchOperand(P.Ops[K], Ops[K], B);
     if (Ok)
       return true;
-    B = Saved;
-    if (!isCommutative(P))
+    if (!Commutative)
       return false;
+    B.undo(Saved);
     if (matchOperand(P.Ops[0], Ops[1], B) && matchOperand(P.Ops[1], Ops[0], B))
       return true;
-    B = Saved;
+    B.undo(Saved);
     return false;
   }
 
@@ -344,7 +434,18 @@ private:
   bool holds(const Cond &C, const Binding &B) const;
 
   const Rule &R;
-  std::map<unsigned, size_t> DefinedBy;
+  /// The index in the source pattern of the instruction defining each value.
+  std::vector<size_t> DefinedBy;
+  /// What each operand of the root must be.
+  struct OperandNeed {
+    enum Kind { Any, Constant, Inst } K;
+    Opcode Op;              ///< For Inst.
+    bool IsLiteral = false; ///< For Constant: it must equal Literal.
+    int64_t Literal = 0;
+  };
+  using Need = OperandNeed;
+  SmallVector<OperandNeed, 3> RootNeeds;
+  Binding Scratch;
 };
 
 bool RewriteMatcher::holds(const Cond &C, const Binding &B) const {
@@ -482,25 +583,33 @@ bool RewriteHook::run(Function &F) {
   std::optional<DominatorTree> DT;
   std::optional<LoopInfo> LI;
 
-  // The instructions as they are now: what a rule adds is not visited
-  // again in this run, and what it deletes is skipped.
-  std::vector<WeakVH> Snapshot;
+  // The instructions a rule may be rooted at, as they are now, with their
+  // positions in the function: what a rule adds is not visited again in this
+  // run, and what it deletes is skipped. Plain pointers and a set of the
+  // deleted: a value handle on every instruction costs more than matching.
+  std::vector<std::pair<Instruction *, unsigned>> Candidates;
+  unsigned Position = 0;
   for (BasicBlock &BB : F)
-    for (Instruction &I : BB)
-      Snapshot.emplace_back(&I);
+    for (Instruction &I : BB) {
+      if (I.getType()->isIntegerTy())
+        if (std::optional<Opcode> Op = opcodeOf(I))
+          if (!Catalog.rootedAt(*Op).empty())
+            Candidates.emplace_back(&I, Position);
+      ++Position;
+    }
+  SmallPtrSet<Value *, 8> Deleted;
+  auto NoteDeleted = [&Deleted](Value *V) { Deleted.insert(V); };
 
   bool Changed = false;
-  for (unsigned N = 0; N < Snapshot.size(); ++N) {
-    auto *I = cast_or_null<Instruction>(Snapshot[N]);
-    if (!I)
+  std::vector<std::pair<unsigned, Binding>> Matches;
+  for (auto [I, N] : Candidates) {
+    if (Deleted.count(I))
       continue;
-    std::optional<Opcode> Op = opcodeOf(*I);
-    if (!Op || !I->getType()->isIntegerTy())
-      continue;
-    std::vector<std::pair<unsigned, Binding>> Matches;
-    for (unsigned RuleIndex : Catalog.rootedAt(*Op))
-      if (std::optional<Binding> B = Matchers[RuleIndex]->match(*I))
-        Matches.emplace_back(RuleIndex, std::move(*B));
+    Matches.clear();
+    for (unsigned RuleIndex : Catalog.rootedAt(*opcodeOf(*I)))
+      if (Matchers[RuleIndex]->mayMatch(*I))
+        if (const Binding *B = Matchers[RuleIndex]->match(*I))
+        Matches.emplace_back(RuleIndex, *B);
     if (Matches.empty())
       continue;
     std::string Name = siteName(F, *I, N);
@@ -559,7 +668,7 @@ bool RewriteHook::run(Function &F) {
     Advice A = S.decide(R, &F);
     uint32_t Chosen = A.choice().Option;
     if (Chosen == 0) {
-      A.recordApplied("at '" + Name + "'");
+      A.recordApplied([&] { return "at '" + Name + "'"; });
       continue;
     }
     auto &[RuleIndex, B] = Matches[Chosen - 1];
@@ -569,10 +678,13 @@ bool RewriteHook::run(Function &F) {
     if (isa<Instruction>(New))
       New->takeName(I);
     I->replaceAllUsesWith(New);
-    RecursivelyDeleteTriviallyDeadInstructions(I);
+    RecursivelyDeleteTriviallyDeadInstructions(I, nullptr, nullptr,
+                                               NoteDeleted);
     Changed = true;
-    A.recordApplied("at '" + Name + "' (" + Rl.File + ":" +
-                    std::to_string(Rl.Line) + ")");
+    A.recordApplied([&] {
+      return "at '" + Name + "' (" + Rl.File + ":" + std::to_string(Rl.Line) +
+             ")";
+    });
   }
   return Changed;
 }

@@ -23,8 +23,26 @@ namespace switchyard {
 
 namespace {
 
+/// Every kind the compiler offers, without features: the built-in policies
+/// read none, so the compiler is spared computing them (an inline site's
+/// features cost two runs of LLVM's inline cost analysis).
+HelloAnswer everyKindWithoutFeatures(const SessionInfo &Session) {
+  HelloAnswer A;
+  for (DecisionKind K : Session.Offered) {
+    SubscriptionSpec S;
+    S.Kind = K;
+    S.NoFeatures = true;
+    A.Subscriptions.push_back(S);
+  }
+  return A;
+}
+
 class DefaultPolicy final : public Agent {
 public:
+  HelloAnswer hello(const SessionInfo &Session) override {
+    return everyKindWithoutFeatures(Session);
+  }
+
   Answer decide(const SessionInfo &, const DecisionRequest &) override {
     return Answer::useDefault();
   }
@@ -43,6 +61,10 @@ uint64_t hashBytes(std::string_view S) { return stableHash(S); }
 class RandomPolicy final : public Agent {
 public:
   explicit RandomPolicy(uint64_t Seed) : Seed(Seed) {}
+
+  HelloAnswer hello(const SessionInfo &Session) override {
+    return everyKindWithoutFeatures(Session);
+  }
 
   Answer decide(const SessionInfo &Session,
                 const DecisionRequest &R) override {
@@ -259,6 +281,7 @@ public:
       bool Named = false, AllPassesNamed = true;
       SubscriptionSpec S;
       S.Kind = K;
+      S.NoFeatures = true; // Rules match the context, never a feature.
       for (const Rule &R : Rules) {
         if (R.Kind != K)
           continue;

@@ -373,9 +373,10 @@ void Server::Client::handleHello(const fb::Frame &F) {
       Owner->Options.OnHello(Session);
     A = Owner->TheAgent.hello(Session);
     AgentGreeted = true;
-    if (Owner->Options.NoFeatures)
+    if (Owner->Options.Features != ServerOptions::FeatureRequest::AsSubscribed)
       for (SubscriptionSpec &S : A.Subscriptions)
-        S.NoFeatures = true;
+        S.NoFeatures =
+            Owner->Options.Features == ServerOptions::FeatureRequest::None;
   }
   encodeHelloReply(Builder, A);
   sendBuilt();

@@ -47,6 +47,7 @@ struct Options {
   bool Quiet = false;
   bool PrintReports = false;
   bool NoFeatures = false;
+  bool AllFeatures = false;
   std::string ActionSpaceFile;
   uint64_t HandshakeTimeoutMs = 10000;
   uint32_t BusyPollUs = 50;
@@ -59,7 +60,7 @@ void usage(FILE *To) {
       "script:FILE]\n"
       "                        [--seed N] [--log FILE] [--allow-other-users]\n"
       "                        [--handshake-timeout-ms N] [--print-reports]\n"
-      "                        [--dump-action-space FILE] [--no-features]\n"
+      "                        [--dump-action-space FILE] [--features|--no-features]\n"
       "                        [--busy-poll-us N] [--unchecked-options]\n"
       "                        [--quiet] [-- COMMAND ARGS...]\n"
       "       switchyard-agent --list-options\n",
@@ -154,6 +155,8 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
         return false;
     } else if (A == "--no-features") {
       O.NoFeatures = true;
+    } else if (A == "--features") {
+      O.AllFeatures = true;
     } else if (A == "--print-reports") {
       O.PrintReports = true;
     } else if (A == "--unchecked-options") {
@@ -189,6 +192,12 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
     }
     O.Seed = Seed;
     O.Policy = "random";
+  }
+  if (O.NoFeatures && O.AllFeatures) {
+    std::fprintf(stderr,
+                 "switchyard-agent: --features and --no-features contradict "
+                 "each other\n");
+    return false;
   }
   if (O.Socket.empty() && !O.ListOptions) {
     std::fprintf(stderr, "switchyard-agent: --socket is required\n");
@@ -369,7 +378,12 @@ int main(int Argc, char **Argv) {
   ServerOptions SO;
   SO.SocketPath = O.Socket;
   SO.AllowOtherUsers = O.AllowOtherUsers;
-  SO.NoFeatures = O.NoFeatures;
+  // The built-in policies read no features, so they ask for none; a log
+  // records them (it is training data), and --features asks for them too.
+  if (O.NoFeatures)
+    SO.Features = ServerOptions::FeatureRequest::None;
+  else if (O.AllFeatures || !O.LogFile.empty())
+    SO.Features = ServerOptions::FeatureRequest::All;
   SO.HandshakeTimeoutMs = O.HandshakeTimeoutMs;
   SO.BusyPollUs = O.BusyPollUs;
   SO.Log = [](const std::string &Line) {

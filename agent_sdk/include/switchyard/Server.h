@@ -24,8 +24,13 @@ struct ServerOptions {
   uint32_t MaxFrame = 64u << 20;
   /// A client that has not finished its handshake by then is dropped.
   uint64_t HandshakeTimeoutMs = 10000;
-  /// Ask every compiler for no features, whatever the agent subscribes to.
-  bool NoFeatures = false;
+  /// Which features compilers are asked to compute.
+  enum class FeatureRequest {
+    AsSubscribed, ///< What the agent's subscriptions say.
+    None,         ///< None, whatever the agent subscribes to.
+    All,          ///< Every feature of every subscribed kind (for a log).
+  };
+  FeatureRequest Features = FeatureRequest::AsSubscribed;
   /// After answering, keep polling without sleeping for this long: a
   /// compiler's next request usually follows within microseconds, and
   /// sleeping in epoll_wait() and being woken costs more than that on a

@@ -31,6 +31,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace switchyard {
@@ -192,6 +193,18 @@ public:
   /// The compiler followed this advice. \p What describes the site for the
   /// remark emitted when the agent changed the decision.
   void recordApplied(std::string_view What);
+  /// recordApplied() with a description built only when a remark needs it:
+  /// most decisions keep the default, and the hot kinds (pass-gate, inline)
+  /// must not format a string for each.
+  template <typename DescribeFn,
+            typename = std::enable_if_t<
+                std::is_invocable_r_v<std::string, DescribeFn>>>
+  void recordApplied(DescribeFn &&What) {
+    std::string Text;
+    if (Source == DecisionSource::Agent && !isDefault())
+      Text = What();
+    recordApplied(std::string_view(Text));
+  }
   /// The compiler could not follow this advice.
   void recordUnapplied(std::string_view Why);
 
