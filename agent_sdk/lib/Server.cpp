@@ -10,6 +10,7 @@
 #include "Framing.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <thread>
 
@@ -48,8 +49,19 @@ struct Server::Client {
   std::vector<uint8_t> Out;
   Client *Prev = nullptr, *Next = nullptr;
 
+  // Busy polling, adapted to this connection's gaps between an answer and
+  // the next request.
+  uint64_t AnsweredNs = 0;
+  std::array<uint32_t, 64> GapsUs{};
+  unsigned NumGaps = 0;
+  uint32_t WindowUs;
+
   explicit Client(Server *Owner)
-      : Owner(Owner), Decoder(Owner->Options.MaxFrame), ReadChunk(65536) {}
+      : Owner(Owner), Decoder(Owner->Options.MaxFrame), ReadChunk(65536),
+        WindowUs(std::min<uint32_t>(Owner->Options.BusyPollUs, 50)) {}
+
+  void noteRequestArrived();
+  void answered();
 
   void start();
   void drop(const std::string &Why);
@@ -156,6 +168,8 @@ void Server::close() {
     return;
   Closed = true;
   if (Listening) {
+    if (uv_is_active(reinterpret_cast<uv_handle_t *>(&Spinner)))
+      Stats.PolledNs += uv_hrtime() - PollStartNs;
     uv_close(reinterpret_cast<uv_handle_t *>(&Spinner), nullptr);
     uv_close(reinterpret_cast<uv_handle_t *>(&Listener), nullptr);
     ::unlink(Options.SocketPath.c_str());
@@ -166,22 +180,75 @@ void Server::close() {
     C->closeHandles();
 }
 
-void Server::busyPoll() {
+void Server::busyPoll(uint32_t WindowUs) {
   // With as many compilers as CPUs, one of them almost always has the next
   // request ready, and spinning would take a CPU away from them.
-  if (Options.BusyPollUs == 0 || Closed || Stats.Open >= OnlineCpus)
+  if (WindowUs == 0 || Closed || Stats.Open >= OnlineCpus)
     return;
-  LastAnswerNs = uv_hrtime();
+  uint64_t Now = uv_hrtime();
+  PollUntilNs = std::max<uint64_t>(PollUntilNs, Now + WindowUs * 1000ull);
   // An active idle handle makes each loop iteration poll with a zero
   // timeout instead of sleeping.
-  if (!uv_is_active(reinterpret_cast<uv_handle_t *>(&Spinner)))
+  if (!uv_is_active(reinterpret_cast<uv_handle_t *>(&Spinner))) {
+    PollStartNs = Now;
     uv_idle_start(&Spinner, &Server::onBusyPoll);
+  }
 }
 
 void Server::onBusyPoll(uv_idle_t *Idle) {
   auto *Self = static_cast<Server *>(Idle->data);
-  if (uv_hrtime() - Self->LastAnswerNs > Self->Options.BusyPollUs * 1000ull)
-    uv_idle_stop(Idle);
+  uint64_t Now = uv_hrtime();
+  if (Now <= Self->PollUntilNs)
+    return;
+  uv_idle_stop(Idle);
+  Self->Stats.PolledNs += Now - Self->PollStartNs;
+  Self->PollUntilNs = 0;
+}
+
+/// Chooses the polling window W that minimises, over the recent gaps g,
+/// the mean of min(g, W) + (g > W ? WakeCostUs : 0): polling until the
+/// request comes, or polling for W and then paying a wake-up.
+static uint32_t chooseWindow(const uint32_t *GapsUs, unsigned N,
+                             uint32_t MaxUs, uint32_t WakeCostUs) {
+  std::array<uint32_t, 64> Sorted;
+  std::copy(GapsUs, GapsUs + N, Sorted.begin());
+  std::sort(Sorted.begin(), Sorted.begin() + N);
+  // Candidates: 0 and each gap within the limit. For W = Sorted[K], the
+  // first K + 1 gaps are caught and the rest pay W and a wake-up.
+  uint64_t BestCost = static_cast<uint64_t>(N) * WakeCostUs, Caught = 0;
+  uint32_t Best = 0;
+  for (unsigned K = 0; K < N && Sorted[K] <= MaxUs; ++K) {
+    Caught += Sorted[K];
+    uint64_t Cost = Caught + static_cast<uint64_t>(N - K - 1) *
+                                 (Sorted[K] + WakeCostUs);
+    if (Cost < BestCost) {
+      BestCost = Cost;
+      Best = Sorted[K];
+    }
+  }
+  return Best;
+}
+
+void Server::Client::noteRequestArrived() {
+  if (AnsweredNs == 0)
+    return;
+  uint64_t Now = uv_hrtime();
+  if (Owner->PollUntilNs == 0 && Owner->Options.BusyPollUs)
+    ++Owner->Stats.WokenRequests;
+  uint64_t GapUs = (Now - AnsweredNs) / 1000;
+  GapsUs[NumGaps++ % GapsUs.size()] =
+      static_cast<uint32_t>(std::min<uint64_t>(GapUs, UINT32_MAX));
+  // Every 16 requests, once the first 16 have been seen.
+  if (NumGaps % 16 == 0)
+    WindowUs = chooseWindow(
+        GapsUs.data(),
+        static_cast<unsigned>(std::min<size_t>(NumGaps, GapsUs.size())),
+        Owner->Options.BusyPollUs, Owner->Options.WakeCostUs);
+}
+
+void Server::Client::answered() {
+  AnsweredNs = uv_hrtime();
+  Owner->busyPoll(WindowUs);
 }
 
 void Server::onConnection(uv_stream_t *Listener, int Status) {
@@ -383,10 +450,11 @@ void Server::Client::handleHello(const fb::Frame &F) {
   if (!A.Accept)
     drop("handshake refused: " + A.Reason);
   else
-    Owner->busyPoll();
+    answered();
 }
 
 void Server::Client::handleRequest(const fb::Frame &F) {
+  noteRequestArrived();
   std::string Err;
   if (!decodeRequest(F, Session, Received, Err))
     return drop(Err);
@@ -397,7 +465,7 @@ void Server::Client::handleRequest(const fb::Frame &F) {
     Owner->Options.OnDecision(Session, Received.Id, R, A);
   encodeReply(Builder, A, Received.Id);
   sendBuilt();
-  Owner->busyPoll();
+  answered();
 }
 
 void Server::Client::sendBuilt() {

@@ -50,7 +50,7 @@ struct Options {
   bool AllFeatures = false;
   std::string ActionSpaceFile;
   uint64_t HandshakeTimeoutMs = 10000;
-  uint32_t BusyPollUs = 50;
+  uint32_t BusyPollUs = ServerOptions().BusyPollUs;
   std::vector<std::string> Command;
 };
 
@@ -426,12 +426,14 @@ int main(int Argc, char **Argv) {
       Kinds += (Kinds.empty() ? "" : ", ") + K + " " + std::to_string(N);
     std::fprintf(stderr,
                  "switchyard-agent: %llu connections, %llu decisions%s%s%s, "
-                 "%llu refused, %llu dropped\n",
+                 "%llu refused, %llu dropped; polled %.1f ms, woken for "
+                 "%llu requests\n",
                  (unsigned long long)St.Connections,
                  (unsigned long long)St.Decisions, Kinds.empty() ? "" : " (",
                  Kinds.c_str(), Kinds.empty() ? "" : ")",
                  (unsigned long long)St.Refused,
-                 (unsigned long long)St.Dropped);
+                 (unsigned long long)St.Dropped, St.PolledNs / 1e6,
+                 (unsigned long long)St.WokenRequests);
   }
   return Status;
 }

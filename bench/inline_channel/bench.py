@@ -13,7 +13,7 @@ Modes, per pipeline (see README.md):
   llvm       mlgo_default_agent BASE -- opt-22 -passes=P' -enable-ml-inliner=release
              -inliner-interactive-channel-base=BASE
              -inliner-interactive-include-default
-  switchyard switchyard-agent --policy default -- env SWITCHYARD_HOOKS=inline
+  switchyard switchyard-agent --policy default --features -- env SWITCHYARD_HOOKS=inline
              opt-22 -load-pass-plugin=... -passes=P
 One untimed run per mode first writes the bitcode, which must be
 byte-identical to base's, and counts the decisions (Switchyard: lines of
@@ -96,7 +96,8 @@ def main():
             # the two cost analyses that compute them.
             cmd = [sy_agent, "--socket", os.path.join(a.work, "sy.sock"),
                    "--policy", "default"] + (
-                       ["--no-features"] if mode.endswith("nofeat") else [])
+                       ["--no-features"] if mode.endswith("nofeat") else
+                       ["--features"])
             if log:
                 cmd += ["--log", log]
             return cmd + ["--", "env", "SWITCHYARD_HOOKS=inline",

@@ -31,13 +31,19 @@ struct ServerOptions {
     All,          ///< Every feature of every subscribed kind (for a log).
   };
   FeatureRequest Features = FeatureRequest::AsSubscribed;
-  /// After answering, keep polling without sleeping for this long: a
-  /// compiler's next request usually follows within microseconds, and
-  /// sleeping in epoll_wait() and being woken costs more than that on a
-  /// virtual machine. Zero sleeps at once. The loop goes back to sleeping
-  /// as soon as no request came for this long, and never spins while as
-  /// many compilers are connected as there are CPUs.
-  uint32_t BusyPollUs = 50;
+  /// After answering, the loop may keep polling without sleeping for up to
+  /// this long: a compiler's next request often follows within
+  /// microseconds, and sleeping in epoll_wait() and being woken costs more
+  /// than that on a virtual machine. How long it polls adapts to each
+  /// connection: the window that minimises the expected cost, over its last
+  /// 64 gaps between an answer and the next request, of polling (the time
+  /// spent spinning) and of sleeping (WakeCostUs per request that came too
+  /// late). Zero never polls. The loop never spins while as many compilers
+  /// are connected as there are CPUs.
+  uint32_t BusyPollUs = 500;
+  /// What one sleep and wake-up is taken to cost, in CPU and in the
+  /// compiler's waiting, when choosing the polling window.
+  uint32_t WakeCostUs = 50;
   /// Receives one line per notable event (refused or broken client).
   std::function<void(const std::string &)> Log;
   /// Receives every answered decision, for --log.
@@ -58,6 +64,8 @@ struct ServerStats {
   uint64_t Reports = 0;
   uint64_t Open = 0;
   bool Listened = false; ///< listen() succeeded.
+  uint64_t PolledNs = 0;  ///< Time spent busy-polling (CPU, by design).
+  uint64_t WokenRequests = 0; ///< Requests that came after polling stopped.
 };
 
 /// Serves the Switchyard protocol on a Unix socket, on the caller's loop.
@@ -89,7 +97,7 @@ private:
 
   void accept();
   void log(const std::string &Line);
-  void busyPoll();
+  void busyPoll(uint32_t WindowUs);
   static void onBusyPoll(uv_idle_t *Idle);
 
   uv_loop_t *Loop;
@@ -97,7 +105,8 @@ private:
   ServerOptions Options;
   uv_pipe_t Listener;
   uv_idle_t Spinner;       ///< Active while busy-polling.
-  uint64_t LastAnswerNs = 0;
+  uint64_t PollStartNs = 0;
+  uint64_t PollUntilNs = 0;
   unsigned OnlineCpus;
   bool Listening = false;
   bool Closed = false;
