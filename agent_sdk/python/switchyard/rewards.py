@@ -150,8 +150,8 @@ class Measurer:
         self.seconds = {m: 0.0 for m in METRICS}
         self.measured = {m: 0 for m in METRICS}
 
-    def _cached(self, metric, bitcode, compute):
-        digest = ir_digest(bitcode)
+    def _cached(self, metric, bitcode, compute, digest=None):
+        digest = digest or ir_digest(bitcode)
         value = self.cache.get(self.benchmark.key, metric, digest)
         if value is not None:
             return value
@@ -177,13 +177,16 @@ class Measurer:
              "-o", obj], timeout=self.timeout)
         return obj
 
-    def text_size(self, bitcode):
-        """`.text` bytes of \\p bitcode's object file."""
+    def text_size(self, bitcode, digest=None):
+        """`.text` bytes of \\p bitcode's object file. \\p digest: the
+        module's identity for the cache if not its bitcode's SHA-256 (the
+        plugin's `ir-hash`, the same for the same IR however it was
+        written)."""
         def compute():
             with tempfile.TemporaryDirectory(prefix="sy-text-") as tmp:
                 with open(self._object(bitcode, tmp), "rb") as f:
                     return elf_text_size(f.read())
-        return self._cached("text", bitcode, compute)
+        return self._cached("text", bitcode, compute, digest)
 
     def _link(self, bitcode, tmp):
         if not self.benchmark.has_main:
@@ -194,20 +197,20 @@ class Measurer:
                              timeout=self.timeout)
         return exe
 
-    def binary_size(self, bitcode):
+    def binary_size(self, bitcode, digest=None):
         """Bytes of the executable linked from \\p bitcode."""
         def compute():
             with tempfile.TemporaryDirectory(prefix="sy-bin-") as tmp:
                 return os.path.getsize(self._link(bitcode, tmp))
-        return self._cached("binary", bitcode, compute)
+        return self._cached("binary", bitcode, compute, digest)
 
-    def runtime(self, bitcode):
+    def runtime(self, bitcode, digest=None):
         """A `Runtime` of the program built from \\p bitcode."""
         def compute():
             with tempfile.TemporaryDirectory(prefix="sy-run-") as tmp:
                 exe = self._link(bitcode, tmp)
                 return self.time_program(exe).to_dict()
-        value = self._cached("runtime", bitcode, compute)
+        value = self._cached("runtime", bitcode, compute, digest)
         value = dict(value, times=tuple(value.get("times", ())))
         return Runtime(**value)
 
@@ -255,16 +258,16 @@ class Measurer:
             return False, "output differs from the unoptimized build"
         return result.returncode == 0, "exit %d" % result.returncode
 
-    def measure(self, metric, bitcode):
+    def measure(self, metric, bitcode, digest=None):
         """\\p metric ("text", "binary", "runtime") of \\p bitcode: bytes,
         bytes, or median seconds (infinite for a build that fails its
         self-check)."""
         if metric == "text":
-            return self.text_size(bitcode)
+            return self.text_size(bitcode, digest)
         if metric == "binary":
-            return self.binary_size(bitcode)
+            return self.binary_size(bitcode, digest)
         if metric == "runtime":
-            r = self.runtime(bitcode)
+            r = self.runtime(bitcode, digest)
             return r.median if r.ok else float("inf")
         raise ValueError("unknown metric %r (known: %s)"
                          % (metric, ", ".join(METRICS)))
