@@ -28,6 +28,38 @@ def geomean(xs):
     return math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
 
 
+def tables(rows, agents):
+    """The markdown tables of \\p rows, one per agent."""
+    lines = []
+    for agent in agents:
+        rs = [r for r in rows if r["agent"] == agent]
+        lines += ["", "### %s" % agent, "",
+                  "| benchmark | -Oz IR | IR | IR vs -Oz | -Oz .text | "
+                  ".text | .text vs -Oz | actions | site answers | "
+                  "compiler calls | llc calls | seconds | valid |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+                  "---:|---|"]
+        for r in rs:
+            lines.append("| %s | %d | %d | %.3f× | %d | %d | %.3f× | %d | "
+                         "%d | %d | %d | %.0f | %s |" % (
+                             r["benchmark"], r["oz_ic"], r["ic"],
+                             r["oz_ic"] / max(1, r["ic"]), r["oz_text"],
+                             r["text"], r["oz_text"] / max(1, r["text"]),
+                             r["actions"], r["site_answers"], r["calls"],
+                             r["measure_calls"], r["seconds"],
+                             "yes" if r["valid"] and r["matches_search"]
+                             else "NO: " + (r["error"] or "differs")))
+        lines.append("| **geomean** | | | **%.3f×** | | | **%.3f×** | | | "
+                     "%d | %d | %.0f | |" % (
+                         geomean([r["oz_ic"] / max(1, r["ic"]) for r in rs]),
+                         geomean([r["oz_text"] / max(1, r["text"])
+                                  for r in rs]),
+                         sum(r["calls"] for r in rs),
+                         sum(r["measure_calls"] for r in rs),
+                         sum(r["seconds"] for r in rs)))
+    return "\n".join(lines) + "\n"
+
+
 def run_one(bench, agent, budget, calls, seed, scripts):
     ev = Evaluator(bench)
     seed_plan = oz_plan(ev.info, ev.benchmark)
@@ -70,7 +102,15 @@ def main():
     ap.add_argument("--markdown", default=None)
     ap.add_argument("--scripts", default=None,
                     help="write each best plan's script here")
+    ap.add_argument("--from-json", default=None,
+                    help="only print the tables of an earlier run's JSON")
     args = ap.parse_args()
+    if args.from_json:
+        with open(args.from_json) as f:
+            rows = json.load(f)["rows"]
+        agents = [a for a in AGENTS if any(r["agent"] == a for r in rows)]
+        print(tables(rows, agents))
+        return 0
     suite = datasets.suite()
     benches = suite.select(args.benchmarks) if args.benchmarks else list(suite)
     agents = args.agents.split(",")
@@ -94,34 +134,7 @@ def main():
                     json.dump({"budget_seconds": args.budget_seconds,
                                "budget_calls": args.budget_calls,
                                "rows": rows}, f, indent=1)
-    lines = []
-    for agent in agents:
-        rs = [r for r in rows if r["agent"] == agent]
-        lines += ["", "### %s" % agent, "",
-                  "| benchmark | -Oz IR | IR | IR vs -Oz | -Oz .text | "
-                  ".text | .text vs -Oz | actions | site answers | "
-                  "compiler calls | llc calls | seconds | valid |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-                  "---:|---|"]
-        for r in rs:
-            lines.append("| %s | %d | %d | %.3f× | %d | %d | %.3f× | %d | "
-                         "%d | %d | %d | %.0f | %s |" % (
-                             r["benchmark"], r["oz_ic"], r["ic"],
-                             r["oz_ic"] / max(1, r["ic"]), r["oz_text"],
-                             r["text"], r["oz_text"] / max(1, r["text"]),
-                             r["actions"], r["site_answers"], r["calls"],
-                             r["measure_calls"], r["seconds"],
-                             "yes" if r["valid"] and r["matches_search"]
-                             else "NO: " + (r["error"] or "differs")))
-        lines.append("| **geomean** | | | **%.3f×** | | | **%.3f×** | | | "
-                     "%d | %d | %.0f | |" % (
-                         geomean([r["oz_ic"] / max(1, r["ic"]) for r in rs]),
-                         geomean([r["oz_text"] / max(1, r["text"])
-                                  for r in rs]),
-                         sum(r["calls"] for r in rs),
-                         sum(r["measure_calls"] for r in rs),
-                         sum(r["seconds"] for r in rs)))
-    text = "\n".join(lines) + "\n"
+    text = tables(rows, agents)
     print(text)
     print("total %.0fs" % (time.time() - started))
     if args.markdown:
