@@ -11,10 +11,13 @@
 #include "llvm/Analysis/InlineModelFeatureMaps.h"
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/Analysis/ProfileSummaryInfo.h"
+#include "llvm/Analysis/ReplayInlineAdvisor.h"
 #include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/Analysis/TargetTransformInfo.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 
@@ -347,6 +350,26 @@ InlineAdvisor *InlineHook::createAdvisor(Module &M,
   if (!Active)
     return new DefaultInlineAdvisor(M, FAM, Params, IC);
   return new SwitchyardInlineAdvisor(*Active, M, FAM, Params, IC);
+}
+
+PreservedAnalyses InlineAdvisorScopePass::run(Module &M,
+                                              ModuleAnalysisManager &MAM) {
+  PreservedAnalyses PA = PreservedAnalyses::all();
+  if (!Begin) {
+    // A later inliner builds its own advisor, with the module as it is then.
+    PA.abandon<InlineAdvisorAnalysis>();
+    return PA;
+  }
+  // The inliner's own parameters when it runs alone (getInlineParams()),
+  // so that the default answers are the ones it would give without us.
+  InlineAdvisorAnalysis::Result &IAA = MAM.getResult<InlineAdvisorAnalysis>(M);
+  if (!IAA.tryCreate(getInlineParams(), InliningAdvisorMode::Default, {},
+                     InlineContext{ThinOrFullLTOPhase::None, Pass}))
+    M.getContext().diagnose(DiagnosticInfoGeneric(
+        "switchyard: no inline advisor for the episode's inliner; it keeps "
+        "LLVM's own decisions",
+        DS_Warning));
+  return PA;
 }
 
 } // namespace switchyard

@@ -40,6 +40,24 @@ public:
   ModuleSessions &Sessions;
 };
 
+/// Sets up (\p Begin) or discards the module's inline advisor around a
+/// lone inliner pass of a pipeline episode, as LLVM's inliner wrapper does
+/// around its own: without it, `cgscc(inline)` and `module-inline` use a
+/// private default advisor and never reach the plugin's.
+class InlineAdvisorScopePass
+    : public llvm::PassInfoMixin<InlineAdvisorScopePass> {
+public:
+  InlineAdvisorScopePass(llvm::InlinePass Pass, bool Begin)
+      : Pass(Pass), Begin(Begin) {}
+  llvm::PreservedAnalyses run(llvm::Module &M,
+                              llvm::ModuleAnalysisManager &MAM);
+  static bool isRequired() { return true; }
+
+private:
+  llvm::InlinePass Pass;
+  bool Begin;
+};
+
 } // namespace switchyard
 
 #endif // SWITCHYARD_HOOKS_INLINEHOOK_H

@@ -23,6 +23,7 @@ namespace switchyard {
 class LoopUnrollHook : public LoopHookBase {
 public:
   enum Option : uint32_t { Auto, None, Full, Partial, Runtime };
+  static constexpr const char *PassName = "SwitchyardLoopUnrollDecisions";
   /// Unroll counts above this are refused.
   static constexpr int64_t MaxCount = 64;
   /// Unroll counts above this are refused on a loop that is not in rotated

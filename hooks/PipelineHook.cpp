@@ -26,10 +26,19 @@ PipelineHook::PipelineHook(ModuleSessions &Sessions, PassBuilder &PB,
 
 Error PipelineHook::apply(const Action &A, StringRef Target, Module &M,
                           ModuleAnalysisManager &MAM) {
+  SiteQuestions Questions;
+  if (Options.AddSiteQuestions)
+    Options.AddSiteQuestions(
+        StringRef(A.Name).take_until([](char C) { return C == '<'; }),
+        Questions);
   if (Target.empty()) {
-    ModulePassManager MPM;
+    ModulePassManager MPM = std::move(Questions.Before);
+    if (!Questions.Function.isEmpty())
+      MPM.addPass(
+          createModuleToFunctionPassAdaptor(std::move(Questions.Function)));
     if (Error E = PB.parsePassPipeline(MPM, A.ModulePipeline))
       return E;
+    MPM.addPass(std::move(Questions.After));
     MPM.run(M, MAM);
     return Error::success();
   }
@@ -40,7 +49,7 @@ Error PipelineHook::apply(const Action &A, StringRef Target, Module &M,
     return createStringError("no function '" + Target +
                              "' with a body in module '" +
                              M.getModuleIdentifier() + "'");
-  FunctionPassManager FPM;
+  FunctionPassManager FPM = std::move(Questions.Function);
   if (Error E = PB.parsePassPipeline(FPM, A.FunctionPipeline))
     return E;
   FunctionAnalysisManager &FAM =
@@ -84,6 +93,10 @@ PreservedAnalyses PipelineHook::runEpisode(Module &M,
   std::vector<std::pair<const Action *, std::string>> Applied;
   std::vector<std::string> Rules;
   bool Changed = false;
+  // Site answers that differ from LLVM's make the episode's output differ
+  // from the plain pipeline's.
+  const uint64_t ChangedBefore =
+      S.changedDecisions(DecisionKind::PassPipeline);
   InEpisode = true;
   for (unsigned Step = 0; Step < MaxSteps; ++Step) {
     Observation Obs = observe(M, Subscribed | Asked);
@@ -143,13 +156,15 @@ PreservedAnalyses PipelineHook::runEpisode(Module &M,
   }
   InEpisode = false;
   if (!Options.OutFile.empty())
-    writeEpisode(M, Applied, Rules);
+    writeEpisode(M, Applied, Rules,
+                 S.changedDecisions(DecisionKind::PassPipeline) -
+                     ChangedBefore);
   return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
 }
 
 void PipelineHook::writeEpisode(
     const Module &M, ArrayRef<std::pair<const Action *, std::string>> Applied,
-    ArrayRef<std::string> Rules) {
+    ArrayRef<std::string> Rules, uint64_t ChangedSiteDecisions) {
   std::error_code EC;
   raw_fd_ostream OS(Options.OutFile, EC, sys::fs::OF_Append);
   if (EC) {
@@ -166,7 +181,12 @@ void PipelineHook::writeEpisode(
     Pipeline += (Pipeline.empty() ? "" : ",") + Act->ModulePipeline;
   }
   OS << "# module: " << M.getModuleIdentifier() << "\n";
-  if (!Scoped)
+  if (ChangedSiteDecisions)
+    OS << "# " << ChangedSiteDecisions
+       << " site decisions differ from LLVM's own: no plain opt equivalent; "
+          "replay the agent's decision log with "
+          "SWITCHYARD_POLICY=replay:LOG\n";
+  else if (!Scoped)
     OS << "# equivalent: opt -passes='" << Pipeline << "'\n";
   else
     OS << "# function-scoped actions: replay this file with "

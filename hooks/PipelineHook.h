@@ -11,11 +11,21 @@
 
 #include "llvm/IR/PassManager.h"
 
+#include <functional>
+
 namespace llvm {
 class PassBuilder;
 } // namespace llvm
 
 namespace switchyard {
+
+/// What runs around one action so that its pass asks its site questions.
+struct SiteQuestions {
+  /// Before the action, on each function it runs on (loop questions).
+  llvm::FunctionPassManager Function;
+  /// Before and after a whole-module action (an inliner's advisor).
+  llvm::ModulePassManager Before, After;
+};
 
 struct PipelineOptions {
   /// Decisions per episode at most, refused answers included.
@@ -23,6 +33,12 @@ struct PipelineOptions {
   /// If set, each episode is written here as a replayable script, headed by
   /// the equivalent plain `opt -passes=...` command when there is one.
   std::string OutFile;
+  /// Adds to \p Q the site questions that LLVM pass \p PassName (a bare
+  /// name: "loop-unroll") asks at the plugin's decision kinds, so that an
+  /// action running it asks them as the pass does in LLVM's own pipelines;
+  /// adds nothing for a pass that asks none. Unset: no action asks.
+  std::function<void(llvm::StringRef PassName, SiteQuestions &Q)>
+      AddSiteQuestions;
 };
 
 /// Runs agent-driven episodes: ask for the next action, apply it to the
@@ -54,7 +70,8 @@ private:
   void writeEpisode(const llvm::Module &M,
                     llvm::ArrayRef<std::pair<const Action *, std::string>>
                         Applied,
-                    llvm::ArrayRef<std::string> Rules);
+                    llvm::ArrayRef<std::string> Rules,
+                    uint64_t ChangedSiteDecisions);
 
   ModuleSessions &Sessions;
   llvm::PassBuilder &PB;

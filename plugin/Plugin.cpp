@@ -102,10 +102,50 @@ struct Runtime {
     std::vector<std::string> PluginPasses;
     if (Rewrite)
       PluginPasses.push_back("switchyard-rewrite");
-    Pipeline = std::make_shared<PipelineHook>(
-        Sessions, PB, PipelineOptions{C.PipelineMaxSteps, C.PipelineOut},
-        PluginPasses);
+    PipelineOptions Options{C.PipelineMaxSteps, C.PipelineOut, {}};
+    Options.AddSiteQuestions =
+        [this, Inline = C.enabled(DecisionKind::Inline),
+         Unroll = C.enabled(DecisionKind::LoopUnroll),
+         Vectorize = C.enabled(DecisionKind::LoopVectorize),
+         Distribute = C.enabled(DecisionKind::LoopDistribute),
+         Licm = C.enabled(DecisionKind::Licm)](StringRef Pass,
+                                               SiteQuestions &Q) {
+          addSiteQuestions(Pass, Q, Inline, Unroll, Vectorize, Distribute,
+                           Licm);
+        };
+    Pipeline = std::make_shared<PipelineHook>(Sessions, PB, std::move(Options),
+                                              PluginPasses);
     Sessions.setActionSpace(Pipeline->space().options());
+  }
+
+  /// The site questions an episode's action running LLVM pass \p Pass
+  /// asks, for the kinds that are on: those LLVM's own pipelines ask for
+  /// that pass (at the extension points below, or through the inline
+  /// advisor), so that a pass the agent chose offers its sites too.
+  void addSiteQuestions(StringRef Pass, SiteQuestions &Q, bool Inline,
+                        bool Unroll, bool Vectorize, bool Distribute,
+                        bool Licm) {
+    // A lone inliner pass uses LLVM's default advisor unless one is set
+    // up for it, as the -O<n> pipelines' inliner wrapper does.
+    if (Inline && (Pass == "inline" || Pass == "module-inline")) {
+      Q.Before.addPass(InlineAdvisorScopePass(
+          Pass == "inline" ? InlinePass::CGSCCInliner
+                           : InlinePass::ModuleInliner,
+          /*Begin=*/true));
+      Q.After.addPass(InlineAdvisorScopePass(InlinePass::CGSCCInliner,
+                                             /*Begin=*/false));
+    }
+    if (Unroll && (Pass == "loop-unroll" || Pass == "loop-unroll-full" ||
+                   Pass == "loop-unroll-and-jam"))
+      Q.Function.addPass(LoopDecisionFunctionPass<LoopUnrollHook>(this->Unroll));
+    if (Distribute && Pass == "loop-distribute")
+      Q.Function.addPass(
+          LoopDecisionFunctionPass<LoopDistributeHook>(this->Distribute));
+    if (Vectorize && Pass == "loop-vectorize")
+      Q.Function.addPass(
+          LoopDecisionFunctionPass<LoopVectorizeHook>(this->Vectorize));
+    if (Licm && (Pass == "licm" || Pass == "lnicm"))
+      Q.Function.addPass(LoopDecisionFunctionPass<LicmHook>(this->Licm));
   }
 
   ~Runtime() {

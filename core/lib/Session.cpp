@@ -122,6 +122,14 @@ bool Session::featuresFor(DecisionKind Kind) {
   return false;
 }
 
+uint64_t Session::changedDecisions(DecisionKind Except) const {
+  uint64_t N = 0;
+  for (const auto &[K, St] : Stats)
+    if (K != Except)
+      N += St.AgentChanged;
+  return N;
+}
+
 KindStats &Session::statsFor(DecisionKind Kind) {
   for (auto &[K, St] : Stats)
     if (K == Kind)

@@ -41,6 +41,7 @@ from .compiler import Compile, CompileError
 from .messages import OBSERVATIONS, Choice, Reply, Report, Request, \
     Subscription
 from .spaces import Box, Bytes, Counts, Dict, Discrete, Env, Graph, Text
+from .rewards import Measurer, RewardCache
 from .tools import (ToolError, count_ir_instructions, find_plugin,
                     find_tool, object_text_size, run)
 
@@ -90,8 +91,15 @@ UNSAFE_ACTIONS = ("attributor", "attributor-cgscc", "attributor-light",
 #: Reward names: instruction-count reduction normalized by (O0 − Oz), the
 #: unoptimized module's count minus -Oz's
 #: (CompilerGym's IrInstructionCountOz), raw instruction-count reduction,
-#: and the same two for `.text` bytes of the object file.
-REWARDS = ("ic-oz", "ic", "text-oz", "text", "none")
+#: the same two for `.text` bytes of the object file, the reduction in
+#: bytes of the linked program ("binary"), and in median seconds of its
+#: self-checking run ("runtime"). The last four are measured through
+#: `switchyard.rewards` and cached by IR hash (docs/python.md gives each
+#: one's cost per step).
+REWARDS = ("ic-oz", "ic", "text-oz", "text", "binary", "runtime", "none")
+#: Rewards measured on the module's bitcode.
+_MEASURED = {"text-oz": "text", "text": "text", "binary": "binary",
+             "runtime": "runtime"}
 
 _TINY_MODULE = """\
 define i32 @f(i32 %x) {
@@ -405,6 +413,10 @@ class PassPipelineEnv(Env):
       timings: put times in `info` (`step_seconds`, and the report's
         `agent_wait_ns`). Off by default, so that the same seed and
         actions give equal `info` dicts (Gymnasium's `check_env`).
+      reward_cache: a `switchyard.rewards.RewardCache` shared with other
+        environments (default: one of this environment's own); `.text`,
+        binary and runtime are measured once per distinct IR.
+      runtime_runs: timed runs per runtime measurement.
 
     `step` takes an integer of `action_space` or an action name; anything
     else raises `InvalidAction` (a ValueError) before anything happens: no
@@ -417,7 +429,7 @@ class PassPipelineEnv(Env):
                  reward="ic-oz", actions=None, max_episode_steps=None,
                  step_timeout=60.0, prestart=True, plugin=None, opt=None,
                  dataset=None, render_mode=None, timings=False,
-                 _shared=None):
+                 reward_cache=None, runtime_runs=5, _shared=None):
         # What the caller gives is checked before any process starts.
         self.benchmark = datasets.resolve(benchmark, dataset)
         if reward not in REWARDS and reward is not None:
@@ -459,9 +471,14 @@ class PassPipelineEnv(Env):
         mask = OBSERVATIONS["inst-count"]
         for n in self.observation_names:
             mask |= OBSERVATIONS[DERIVED_OBSERVATIONS.get(n, n)]
-        if self.reward_name.startswith("text"):
+        if self.reward_name in _MEASURED:
             mask |= OBSERVATIONS["bitcode"]
         self._observe = mask
+        self.reward_cache = reward_cache if reward_cache is not None \
+            else RewardCache()
+        self.runtime_runs = runtime_runs
+        self._measurer = None
+        self.measured = None  # the reward's metric of the current state
 
         self._snapshots = _shared or _Snapshots()
         self._compile = None
@@ -591,12 +608,36 @@ class PassPipelineEnv(Env):
                 "steps": self._steps}
         if self.text_size is not None:
             info["text_size"] = self.text_size
+        if self.reward_name in ("binary", "runtime") and \
+                self.measured is not None:
+            info[{"binary": "binary_size", "runtime": "runtime"}[
+                self.reward_name]] = self.measured
         info.update(extra)
         return info
 
+    def measurer(self):
+        """The `rewards.Measurer` of the current benchmark."""
+        if self._measurer is None or \
+                self._measurer.benchmark is not self.benchmark:
+            self._measurer = Measurer(self.benchmark,
+                                      cache=self.reward_cache,
+                                      runs=self.runtime_runs)
+        return self._measurer
+
     def _text(self, o):
-        return object_text_size(o.bitcode) if o.bitcode is not None \
-            else None
+        if o.bitcode is None:
+            return None
+        return self.measurer().text_size(o.bitcode)
+
+    def _measure(self, o):
+        """(`.text` bytes, the reward's metric) of observation \\p o."""
+        if o.bitcode is None:
+            return None, None
+        text = self._text(o)
+        metric = _MEASURED.get(self.reward_name)
+        if metric in ("binary", "runtime"):
+            return text, self.measurer().measure(metric, o.bitcode)
+        return text, text
 
     def reset(self, *, seed=None, options=None):
         """Starts an episode. `options`: "benchmark" switches the benchmark;
@@ -630,7 +671,7 @@ class PassPipelineEnv(Env):
         self.episode_reward = 0.0
         o = self._request.observation
         self.inst_count = o.inst_count
-        self.text_size = self._text(o)
+        self.text_size, self.measured = self._measure(o)
         self._last_obs = self._observation(o)
         return self._last_obs, self._info()
 
@@ -641,6 +682,13 @@ class PassPipelineEnv(Env):
         if name == "ic":
             return float(before - after)
         if name == "text":
+            return float(text_before - text_after)
+        if name in ("binary", "runtime"):
+            if text_after == float("inf"):  # the self-check failed
+                return -float(text_before) if text_before != float("inf") \
+                    else 0.0
+            if text_before == float("inf"):
+                return 0.0
             return float(text_before - text_after)
         b = self.baselines
         if name == "ic-oz":
@@ -703,14 +751,19 @@ class PassPipelineEnv(Env):
         else:
             self._history.append(a)
         before, text_before = self.inst_count, self.text_size
+        measured_before = self.measured
         self.inst_count = o.inst_count
         if o.bitcode is not None:
             try:
-                self.text_size = self._text(o)
+                self.text_size, self.measured = self._measure(o)
             except ToolError as e:
                 return self._fail(e)
-        reward = self._reward(before, self.inst_count, text_before,
-                              self.text_size)
+        if self.reward_name in ("binary", "runtime"):
+            reward = self._reward(before, self.inst_count, measured_before,
+                                  self.measured)
+        else:
+            reward = self._reward(before, self.inst_count, text_before,
+                                  self.text_size)
         self.episode_reward += reward
         self._last_obs = self._observation(o)
         if self.timings:
@@ -735,6 +788,7 @@ class PassPipelineEnv(Env):
             step_timeout=self.step_timeout, prestart=False,
             plugin=self.plugin, opt=self.opt, dataset=self.dataset,
             render_mode=self.render_mode, timings=self.timings,
+            reward_cache=self.reward_cache, runtime_runs=self.runtime_runs,
             _shared=self._snapshots)
         other._baselines = self._baselines
         other.reset(options={"actions": self._history})

@@ -124,6 +124,10 @@ public:
   Host &host() { return *H; }
   uint64_t instCountBefore() const { return InstCountBefore; }
 
+  /// Answers of the agent applied so far that differ from the compiler's
+  /// default, over every kind but \p Except.
+  uint64_t changedDecisions(DecisionKind Except) const;
+
   /// Instructions the agent's answers may still add to the unit where they
   /// differ from the compiler's (an inline `yes`, an unroll count): in all,
   /// as many as the unit had when the session began, and at least

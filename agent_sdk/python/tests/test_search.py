@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+"""The combined search space (pass order and site answers), the
+cached-prefix greedy and the evolutionary search, on small budgets, each
+result validated from scratch."""
+
+import os
+
+import pytest
+
+from switchyard import datasets
+from switchyard.search import (Evaluator, Plan, evolve, greedy, oz_plan,
+                               plain_command, random_plans, validate_plan,
+                               write_script)
+
+
+@pytest.fixture(scope="module")
+def ev(plugin):
+    return Evaluator("sha256")
+
+
+@pytest.fixture(scope="module")
+def seed(ev):
+    return oz_plan(ev.info, ev.benchmark)
+
+
+def test_oz_plan_is_minus_oz(ev, seed):
+    out = ev.evaluate(seed)
+    base = ev.benchmark.baseline("Oz")
+    assert out.ok, out.error
+    assert (out.inst_count, out.text_size) == (base.inst_count,
+                                               base.text_size)
+    assert "scc-oz-module-inliner" in seed.actions
+    # Its passes ask the inliner's and the unroller's site questions.
+    kinds = {k for k, _ in out.sites}
+    assert kinds == {"inline", "loop-unroll"}
+    v = validate_plan(ev.benchmark, seed, ev.info)
+    assert v.ok and v.how.startswith("opt-22 -passes=")
+    assert (v.inst_count, v.text_size) == (out.inst_count, out.text_size)
+
+
+def test_site_answers_change_the_module_and_replay(ev, seed, tmp_path):
+    out = ev.evaluate(seed)
+    yes = sorted((s for s in out.sites.values()
+                  if s.kind == "inline" and s.default == "yes"),
+                 key=lambda s: s.site_id)
+    assert yes, "-Oz inlines something in sha256"
+    # Refuse every call site -Oz inlines: a different program.
+    plan = seed
+    for s in yes:
+        plan = plan.with_answer("inline", s.site_id, "no")
+    changed = ev.evaluate(plan)
+    assert changed.ok, changed.error
+    assert changed.digest != out.digest
+    assert changed.inst_count != out.inst_count
+    assert plain_command(plan, ev.info) is None
+    script = write_script(plan, str(tmp_path / "p.script"), ev.info)
+    text = open(script).read()
+    assert "# equivalent" not in text
+    assert "inline site=%d => no" % yes[0].site_id in text
+    v = validate_plan(ev.benchmark, plan, ev.info)
+    assert v.ok, v.error
+    assert v.how.startswith("SWITCHYARD_POLICY=script:")
+    assert (v.inst_count, v.text_size) == (changed.inst_count,
+                                           changed.text_size)
+
+
+def test_appends_reuse_one_compiler_and_agree_with_scratch(plugin):
+    ev = Evaluator("sha256")
+    base = Plan(("sroa", "instcombine"))
+    actions = ev.action_names[:30]
+    got = ev.try_appends(base, actions)
+    assert set(got) == set(actions)
+    # Fewer compilers than actions: the unchanged ones share one.
+    assert ev.calls < 1 + len(actions)
+    fresh = Evaluator("sha256")
+    for a in actions[:12]:
+        want = fresh.evaluate(Plan(base.actions + (a,)))
+        assert (got[a].inst_count, got[a].text_size) == \
+            (want.inst_count, want.text_size), a
+
+
+def test_greedy_from_oz_on_a_small_budget(plugin):
+    ev = Evaluator("sha256")
+    seed = oz_plan(ev.info, ev.benchmark)
+    r = greedy(ev, seed, budget_seconds=60, budget_calls=60)
+    assert r.calls <= 60 + 1 and r.seconds < 120
+    assert r.best.ok and r.best.metric <= r.seed.metric
+    assert r.best.plan.actions[:len(seed.actions)] == seed.actions
+    v = validate_plan(ev.benchmark, r.best.plan, ev.info)
+    assert v.ok, v.error
+    assert v.text_size == r.best.text_size
+
+
+def test_evolve_on_a_small_budget(plugin):
+    ev = Evaluator("sha256")
+    seed = oz_plan(ev.info, ev.benchmark)
+    r = evolve(ev, seed, budget_seconds=60, budget_calls=25, seed=1)
+    assert r.calls <= 25 + 1 and r.evaluated >= 10
+    assert r.best.ok and r.best.metric <= r.seed.metric
+    v = validate_plan(ev.benchmark, r.best.plan, ev.info)
+    assert v.ok, v.error
+    assert (v.inst_count, v.text_size) == (r.best.inst_count,
+                                           r.best.text_size)
+
+
+def test_random_plans_on_a_small_budget(plugin):
+    ev = Evaluator("sha256")
+    r = random_plans(ev, budget_seconds=60, budget_calls=8, seed=3)
+    assert r.calls <= 8 + 1 and r.best.ok
+    assert not r.best.plan.sites
+    v = validate_plan(ev.benchmark, r.best.plan, ev.info)
+    assert v.ok and v.text_size == r.best.text_size
