@@ -424,10 +424,13 @@ void registerCallbacks(PassBuilder &PB) {
     switchyard::Failure Err = failure("");
     if (Policy.consume_front("model:")) {
       auto M = Model::load(Policy.str(), LLVM_VERSION_MAJOR);
-      if (M)
-        Loaded.TheModel = *M;
-      else
+      std::vector<FeatureSchema> Offered = offeredKinds(*C);
+      if (!M)
         Err = M.takeFailure();
+      else if (std::string Why = (*M)->schemaMismatch(Offered); !Why.empty())
+        Err = failure(Why);
+      else
+        Loaded.TheModel = *M;
     } else if (Policy.consume_front("replay:")) {
       auto L = DecisionLog::load(Policy.str());
       if (L)

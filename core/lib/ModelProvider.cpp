@@ -6,6 +6,8 @@
 
 #include "switchyard/core/ModelProvider.h"
 
+#include <algorithm>
+
 #include "Framing.h"
 #include "Hash.h"
 
@@ -368,6 +370,20 @@ const std::vector<std::string> *
 ModelProvider::featuresUsed(DecisionKind K) const {
   const Model::KindModel *KM = M->find(K);
   return KM ? &KM->Features : nullptr;
+}
+
+std::string Model::schemaMismatch(Span<FeatureSchema> Offered) const {
+  for (const KindModel &KM : Kinds)
+    for (const FeatureSchema &F : Offered) {
+      if (F.Kind != KM.Kind)
+        continue;
+      for (const std::string &Name : KM.Features)
+        if (std::find(F.Names.begin(), F.Names.end(), Name) == F.Names.end())
+          return "model '" + Path + "': schema mismatch: " +
+                 kindName(KM.Kind) + " feature '" + Name +
+                 "' is not one this compiler computes";
+    }
+  return "";
 }
 
 Expected<std::vector<Subscription>>

@@ -96,6 +96,12 @@ struct Model {
   /// Reads and checks the file at \p Path; an error names the file.
   static Expected<std::shared_ptr<const Model>> load(const std::string &Path,
                                                      unsigned LlvmMajor);
+
+  /// Why this model cannot decide for a compiler offering \p Offered (each
+  /// kind with the names of the features it computes), or "" if it can: a
+  /// feature the model reads that its kind does not compute. Checked when
+  /// the model loads, before any decision.
+  std::string schemaMismatch(Span<FeatureSchema> Offered) const;
 };
 
 /// Answers the kinds a model covers, in the compiler's own process.
