@@ -82,6 +82,8 @@ Expected<HelloReply> decodeHelloReply(const fb::Frame &F) {
       Sub.NoFeatures = S->no_features();
       Out.Subscriptions.push_back(std::move(Sub));
     }
+  if (R->local_rules())
+    Out.LocalRules = R->local_rules()->str();
   return Out;
 }
 
@@ -421,9 +423,11 @@ void encodeHelloReply(fbs::FlatBufferBuilder &Builder,
     Subs.push_back(fb::CreateSubscription(Builder, S.Kind, Passes, Functions,
                                           S.Observations, S.NoFeatures));
   }
+  auto Rules =
+      Reply.LocalRules.empty() ? 0 : Builder.CreateString(Reply.LocalRules);
   auto R = fb::CreateHelloReply(Builder, Reply.Accept,
                                 Builder.CreateString(Reply.Reason),
-                                Builder.CreateVector(Subs));
+                                Builder.CreateVector(Subs), Rules);
   Builder.Finish(fb::CreateFrame(Builder, fb::Message::HelloReply, R.Union()),
                  fb::FrameIdentifier());
 }

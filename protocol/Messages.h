@@ -147,6 +147,8 @@ struct HelloReply {
   bool Accept = true;
   std::string Reason;
   std::vector<Subscription> Subscriptions;
+  /// Rules pushed down to the compiler (switchyard.fbs, HelloReply).
+  std::string LocalRules;
 };
 
 /// What the compiler says about itself and the module when a session opens.

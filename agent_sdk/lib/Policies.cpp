@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace switchyard {
@@ -233,12 +234,21 @@ public:
   explicit ScriptPolicy(bool CheckOptions) : CheckOptions(CheckOptions) {}
 
   bool load(const std::string &Path, std::string &Err) {
-    this->Path = Path;
     std::ifstream In(Path);
     if (!In) {
       Err = "cannot read script '" + Path + "'";
       return false;
     }
+    std::stringstream Text;
+    Text << In.rdbuf();
+    return loadText(Text.str(), Path, Err);
+  }
+
+  /// Reads rules from \p Text; errors name \p Origin and the line.
+  bool loadText(const std::string &Text, const std::string &Origin,
+                std::string &Err) {
+    this->Path = Origin;
+    std::istringstream In(Text);
     std::string Line;
     unsigned LineNo = 0;
     while (std::getline(In, Line)) {
@@ -309,6 +319,14 @@ public:
 
   Answer decide(const SessionInfo &Session,
                 const DecisionRequest &R) override {
+    if (std::optional<Answer> A = firstMatch(Session, R))
+      return *A;
+    return Answer::useDefault();
+  }
+
+  /// The answer of the first rule that matches \p R, if one does.
+  std::optional<Answer> firstMatch(const SessionInfo &Session,
+                                   const DecisionRequest &R) const {
     for (const Rule &Rl : Rules) {
       if (Rl.Kind != R.Kind || !matches(Rl, R))
         continue;
@@ -327,8 +345,10 @@ public:
       A.Observations = Rl.Observations;
       return A;
     }
-    return Answer::useDefault();
+    return std::nullopt;
   }
+
+  bool hasSubscriptions() const { return !Subscriptions.empty(); }
 
 private:
   struct Rule {
@@ -538,6 +558,31 @@ const std::vector<SiteOption> &siteOptions() {
       {fb::DecisionKind::LoopUnswitch, "nontrivial", {}},
   };
   return Options;
+}
+
+struct RuleSet::Impl {
+  ScriptPolicy Script{/*CheckOptions=*/true};
+};
+
+RuleSet::RuleSet() : I(std::make_unique<Impl>()) {}
+RuleSet::~RuleSet() = default;
+
+std::unique_ptr<RuleSet> RuleSet::parse(const std::string &Text,
+                                        const std::string &Origin,
+                                        std::string &Err) {
+  std::unique_ptr<RuleSet> R(new RuleSet());
+  if (!R->I->Script.loadText(Text, Origin, Err))
+    return nullptr;
+  if (R->I->Script.hasSubscriptions()) {
+    Err = Origin + ": pushed-down rules take no 'subscribe' lines";
+    return nullptr;
+  }
+  return R;
+}
+
+std::optional<Answer> RuleSet::answer(const SessionInfo &Session,
+                                      const DecisionRequest &Request) const {
+  return I->Script.firstMatch(Session, Request);
 }
 
 std::unique_ptr<Agent> makePolicy(const std::string &Spec, uint64_t Seed,

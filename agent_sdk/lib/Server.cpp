@@ -440,6 +440,9 @@ void Server::Client::handleHello(const fb::Frame &F) {
       Owner->Options.OnHello(Session);
     A = Owner->TheAgent.hello(Session);
     AgentGreeted = true;
+    if (!Owner->Options.LocalRules.empty())
+      A.LocalRules = Owner->Options.LocalRules +
+                     (A.LocalRules.empty() ? "" : "\n" + A.LocalRules);
     if (Owner->Options.Features != ServerOptions::FeatureRequest::AsSubscribed)
       for (SubscriptionSpec &S : A.Subscriptions)
         S.NoFeatures =

@@ -28,6 +28,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,7 @@ struct Options {
   bool NoFeatures = false;
   bool AllFeatures = false;
   std::string ActionSpaceFile;
+  std::string PushRulesFile;
   uint64_t HandshakeTimeoutMs = 10000;
   uint32_t BusyPollUs = ServerOptions().BusyPollUs;
   std::vector<std::string> Command;
@@ -62,6 +64,7 @@ void usage(FILE *To) {
       "                        [--handshake-timeout-ms N] [--print-reports]\n"
       "                        [--dump-action-space FILE] [--features|--no-features]\n"
       "                        [--busy-poll-us N] [--unchecked-options]\n"
+      "                        [--push-rules FILE]\n"
       "                        [--quiet] [-- COMMAND ARGS...]\n"
       "       switchyard-agent --list-options\n",
       To);
@@ -130,6 +133,9 @@ bool parseArgs(int Argc, char **Argv, Options &O) {
       O.SeedText = V;
     } else if (Is("--log")) {
       if (!Value(O.LogFile))
+        return false;
+    } else if (Is("--push-rules")) {
+      if (!Value(O.PushRulesFile))
         return false;
     } else if (Is("--handshake-timeout-ms")) {
       if (!Value(V))
@@ -374,8 +380,28 @@ int main(int Argc, char **Argv) {
     }
   }
 
+  std::string PushedRules;
+  if (!O.PushRulesFile.empty()) {
+    std::ifstream In(O.PushRulesFile);
+    if (!In) {
+      std::fprintf(stderr, "switchyard-agent: cannot read rules '%s'\n",
+                   O.PushRulesFile.c_str());
+      return 2;
+    }
+    std::stringstream Text;
+    Text << In.rdbuf();
+    PushedRules = Text.str();
+    // Checked here, once, as the compiler will check them.
+    if (!RuleSet::parse(PushedRules, O.PushRulesFile, Err)) {
+      std::fprintf(stderr, "switchyard-agent: --push-rules: %s\n",
+                   Err.c_str());
+      return 2;
+    }
+  }
+
   std::map<std::string, uint64_t> PerKind;
   ServerOptions SO;
+  SO.LocalRules = PushedRules;
   SO.SocketPath = O.Socket;
   SO.AllowOtherUsers = O.AllowOtherUsers;
   // The built-in policies read no features, so they ask for none; a log

@@ -42,10 +42,22 @@ SocketProvider::openImpl(const ModuleInfo &Info) {
     return failure("agent refused the session: " +
                    (R->Reason.empty() ? std::string("no reason") : R->Reason));
   }
+  if (!R->LocalRules.empty()) {
+    LocalRules = RuleSet::parse(R->LocalRules, "the agent's pushed-down rules",
+                                Err);
+    if (!LocalRules) {
+      Chan.close();
+      return failure(Err);
+    }
+    Session = describeSession(Info);
+  }
   return std::move(R->Subscriptions);
 }
 
 Expected<Reply> SocketProvider::decideImpl(const DecisionRequest &Request) {
+  if (LocalRules)
+    if (std::optional<Reply> Local = LocalRules->answer(Session, Request))
+      return std::move(*Local);
   Expected<Reply> R = exchange(Request);
   // After a fault the session asks no more: let the agent free this client
   // now rather than when the module ends.

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +80,28 @@ std::string formatChoice(const SessionInfo &Session,
 /// "script:FILE". Returns null with \p Err set on a bad spec.
 std::unique_ptr<Agent> makePolicy(const std::string &Spec, uint64_t Seed,
                                   std::string &Err);
+
+/// First-match rules in the script policy's syntax (docs/agents.md), without
+/// subscriptions. An agent pushes them down in its HelloReply
+/// (HelloReply::LocalRules): the compiler answers what they match itself,
+/// with no round trip, and asks the agent the rest.
+class RuleSet {
+public:
+  /// Reads \p Text; errors name \p Origin and the line.
+  static std::unique_ptr<RuleSet> parse(const std::string &Text,
+                                        const std::string &Origin,
+                                        std::string &Err);
+  ~RuleSet();
+
+  /// The answer of the first rule that matches \p Request, if one does.
+  std::optional<Answer> answer(const SessionInfo &Session,
+                               const DecisionRequest &Request) const;
+
+private:
+  RuleSet();
+  struct Impl;
+  std::unique_ptr<Impl> I;
+};
 
 /// How makePolicy() builds a policy.
 struct PolicyOptions {

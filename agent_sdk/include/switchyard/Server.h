@@ -24,6 +24,9 @@ struct ServerOptions {
   uint32_t MaxFrame = 64u << 20;
   /// A client that has not finished its handshake by then is dropped.
   uint64_t HandshakeTimeoutMs = 10000;
+  /// Rules (script syntax) pushed down to every compiler ahead of any the
+  /// agent's hello() gives: what they match is answered in the compiler.
+  std::string LocalRules;
   /// Which features compilers are asked to compute.
   enum class FeatureRequest {
     AsSubscribed, ///< What the agent's subscriptions say.

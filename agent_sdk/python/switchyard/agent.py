@@ -74,6 +74,12 @@ class Agent:
         the compiler offers. Raise `Refuse(reason)` to refuse."""
         return [Subscription(kind) for kind in session.offered]
 
+    def local_rules(self, session):
+        """Rules in the script syntax (docs/agents.md) that the compiler
+        applies itself, with no round trip: a subscribed decision one of
+        them matches is never sent to `decide`. The default pushes none."""
+        return ""
+
     def decide(self, request):
         """Answers one `Request`: an `Answer` (None means the default)."""
         raise NotImplementedError("an Agent must implement decide()")

@@ -454,19 +454,26 @@ class HelloReply:
     accept: bool = True
     reason: str = ""
     subscriptions: Tuple[Subscription, ...] = ()
+    # First-match rules in the script syntax that the compiler applies
+    # itself, without asking (docs/agents.md, "Pushing rules down").
+    local_rules: str = ""
 
     @classmethod
     def _read(cls, r):
         return cls(bool(r.Accept()), _str(r.Reason()),
-                   _tables(r, "Subscriptions", Subscription._read))
+                   _tables(r, "Subscriptions", Subscription._read),
+                   _str(r.LocalRules()))
 
     def _write(self, b):
         reason = _make_string(b, self.reason)
         subs = _make_tables(b, [s._write(b) for s in self.subscriptions])
+        rules = b.CreateString(self.local_rules) if self.local_rules else None
         FbHelloReply.HelloReplyStart(b)
         FbHelloReply.HelloReplyAddAccept(b, self.accept)
         FbHelloReply.HelloReplyAddReason(b, reason)
         FbHelloReply.HelloReplyAddSubscriptions(b, subs)
+        if rules is not None:
+            FbHelloReply.HelloReplyAddLocalRules(b, rules)
         return FbHelloReply.HelloReplyEnd(b)
 
 

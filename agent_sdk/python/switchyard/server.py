@@ -404,7 +404,11 @@ class Server:
                     if not isinstance(s, Subscription):
                         raise TypeError("hello() returned %r, not a "
                                         "Subscription or kind name" % (s,))
-                reply = HelloReply(True, "", subs)
+                rules = self.agent.local_rules(client.session) or ""
+                if not isinstance(rules, str):
+                    raise TypeError("local_rules() returned %r, not a str"
+                                    % (rules,))
+                reply = HelloReply(True, "", subs, rules)
             except Refuse as e:
                 reply = HelloReply(False, str(e) or "refused by the agent")
             except Exception as e:

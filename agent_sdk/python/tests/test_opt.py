@@ -268,3 +268,59 @@ def test_python_and_cpp_random_policies_agree(pipeline, opt, plugin,
     with open(plain, "rb") as f:
         assert f.read() != outputs[0], "the random policy changed nothing"
     assert outputs[1:] == outputs[:1] * 3
+
+
+class PushesRules(switchyard.Agent):
+    """Pushes \\p rules down and records what still reaches it."""
+
+    def __init__(self, rules):
+        self.rules = rules
+        self.requests = []
+
+    def local_rules(self, session):
+        return self.rules
+
+    def decide(self, request):
+        self.requests.append(request)
+        return switchyard.Answer.default()
+
+
+def test_pushed_rules_are_answered_in_the_compiler(opt, plugin, sock_path):
+    agent = PushesRules("pass-gate pass=SROAPass function=bar => skip\n")
+    with served(sock_path, agent):
+        result = run_opt(opt, plugin, ["-passes=sroa", "-S", SKIP_SROA_LL,
+                                       "-o", "-"], sock_path)
+    ir = result.stdout.decode()
+    assert "alloca" not in "\n".join(function_ir(ir, "foo"))
+    assert "  %slot = alloca i32, align 4" in function_ir(ir, "bar")
+    # @bar's request was settled by the pushed rule; only @foo's came here.
+    assert [r.function for r in agent.requests] == ["foo"]
+
+
+def test_bad_pushed_rules_cost_a_warning_and_the_defaults(opt, plugin,
+                                                          sock_path):
+    agent = PushesRules("pass-gate pass=SROAPass =>\n")
+    with served(sock_path, agent):
+        result = run_opt(opt, plugin, ["-passes=sroa", "-S", SKIP_SROA_LL,
+                                       "-o", "-"], sock_path)
+        strict = run_opt(opt, plugin, ["-passes=sroa", "-S", SKIP_SROA_LL,
+                                       "-o", "-"], sock_path, check=False,
+                         SWITCHYARD_ON_FAILURE="error")
+    err = result.stderr.decode()
+    assert "the agent's pushed-down rules:1: " in err
+    assert "using the compiler's defaults" in err
+    assert "alloca" not in result.stdout.decode()  # Both promoted: defaults.
+    assert agent.requests == []
+    assert strict.returncode != 0
+    assert "the agent's pushed-down rules:1: " in strict.stderr.decode()
+    assert "(SWITCHYARD_ON_FAILURE=error)" in strict.stderr.decode()
+
+
+def test_local_rules_must_be_text(opt, plugin, sock_path):
+    agent = PushesRules(["not", "text"])
+    with served(sock_path, agent) as (server, log):
+        result = run_opt(opt, plugin, ["-passes=sroa", "-S", SKIP_SROA_LL,
+                                       "-o", "-"], sock_path)
+    assert "local_rules() returned ['not', 'text'], not a str" in "\n".join(
+        log)
+    assert "agent refused the session" in result.stderr.decode()

@@ -8,6 +8,7 @@
 #define SWITCHYARD_CORE_SOCKETPROVIDER_H
 
 #include "Channel.h"
+#include "switchyard/Agent.h"
 #include "switchyard/core/Session.h"
 
 #include "flatbuffers/flatbuffers.h"
@@ -17,7 +18,9 @@ namespace switchyard {
 /// Speaks the Switchyard protocol to an agent: one connection per module,
 /// a handshake, one request and reply per decision, and a closing report.
 /// Every wait is bounded by the timeout; every reply is verified and
-/// matched to its request before it is believed.
+/// matched to its request before it is believed. Rules the agent pushes
+/// down in its HelloReply answer the decisions they match here, without a
+/// round trip.
 class SocketProvider : public DecisionProvider {
 public:
   SocketProvider(std::string SocketPath, std::chrono::milliseconds Timeout,
@@ -42,6 +45,8 @@ private:
   Channel Chan;
   flatbuffers::FlatBufferBuilder Builder{1024};
   uint64_t NextId = 1;
+  std::unique_ptr<RuleSet> LocalRules;
+  SessionInfo Session; ///< What the local rules see of the session.
 };
 
 } // namespace switchyard
