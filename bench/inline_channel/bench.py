@@ -128,7 +128,7 @@ def main():
             return int(open(count_file).read()), text
         if mode.startswith("switchyard"):
             m = re.search(r"switchyard-agent: (\d+) connections, (\d+) "
-                          r"decisions .* (\d+) refused, (\d+) dropped", text)
+                          r"decisions .* (\d+) refused, (\d+) dropped[^\n]*", text)
             if not m or m.group(1) != "1" or m.group(3) != "0" \
                     or m.group(4) != "0":
                 sys.exit("switchyard-agent summary missing or bad:\n" + text)
