@@ -110,6 +110,26 @@ constexpr NamedExclusion NamedExclusions[] = {
      "crashes mlir-opt-22 on llvm.func functions (an upstream bug)"},
     {"xegpu-propagate-layout",
      "crashes mlir-opt-22 on llvm.func functions (an upstream bug)"},
+    // The same, in MLIR's IntegerRangeAnalysis, on affine loops that
+    // affine-loop-tile made (their bounds are affine.min/max maps), at any
+    // bundled kernel bufferized to affine loops:
+    //   mlir-opt-22 --pass-pipeline=
+    //     'builtin.module(func.func(affine-loop-tile),PASS)' loops.mlir
+    {"int-range-optimizations",
+     "crashes mlir-opt-22 on tiled affine loops (an upstream bug in "
+     "IntegerRangeAnalysis)"},
+    {"arith-int-range-narrowing",
+     "crashes mlir-opt-22 on tiled affine loops (an upstream bug in "
+     "IntegerRangeAnalysis)"},
+    {"arith-unsigned-when-equivalent",
+     "crashes mlir-opt-22 on tiled affine loops (an upstream bug in "
+     "IntegerRangeAnalysis)"},
+    // The same, in FileLineColLoc::getFilename, on a kernel lowered to the
+    // LLVM dialect after inlining (callsite locations), found by random
+    // episodes (matmul_128x32x96 at the "loops" start, seed 7).
+    {"ensure-debug-info-scope-on-llvm-func",
+     "crashes mlir-opt-22 on lowered kernels whose locations went through "
+     "inlining (an upstream bug)"},
     {"symbol-privatize",
      "changes what the module means to the code it is linked with: it makes "
      "every public symbol private (as LLVM's internalize, which the LLVM "
