@@ -93,12 +93,13 @@ def run(argv, env):
 class Server:
     """switchyard-agent serving on a socket, with its reports on a file."""
 
-    def __init__(self, agent, directory, name, policy):
+    def __init__(self, agent, directory, name, policy, spin_us):
         self.socket = os.path.join(directory, name + ".s")
         self.log = open(os.path.join(directory, name + ".err"), "w+")
         self.proc = subprocess.Popen(
             [agent, "--socket", self.socket, "--policy", policy,
-             "--print-reports"], stderr=self.log, stdout=subprocess.DEVNULL)
+             "--print-reports", "--busy-poll-us", str(spin_us)],
+            stderr=self.log, stdout=subprocess.DEVNULL)
         while not os.path.exists(self.socket):
             time.sleep(0.01)
 
@@ -126,6 +127,10 @@ def main():
     ap.add_argument("--steps", type=int, default=100)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--kinds", default="pass-gate,rewrite,tile,pipeline")
+    ap.add_argument("--spin-us", type=int, default=50,
+                    help="busy polling of both ends of the socket "
+                    "(SWITCHYARD_SPIN_US, --busy-poll-us; 50 is the "
+                    "default, 0 blocks)")
     args = ap.parse_args()
     opt = mlir.find_mlir_tool("mlir-opt")
     plugin = mlir.find_mlir_plugin()
@@ -161,7 +166,8 @@ def main():
                          % (args.steps + 1), "script:" + rules),
         }
         print("Load average %s when it started; %d functions; medians of %d "
-              "interleaved runs." % (load_before, args.functions, args.runs))
+              "interleaved runs; busy polling %d µs." % (
+                  load_before, args.functions, args.runs, args.spin_us))
         print()
         print("| kind | decisions | a plain (s) | b inert (s) | c in-process "
               "(s) | d socket (s) | (c−a)/decision | (d−a)/decision | "
@@ -170,7 +176,7 @@ def main():
         pipeline_row = None
         for kind in args.kinds.split(","):
             src, plain_pipe, sy_pipe, policy = cases[kind]
-            server = Server(agent, d, kind, policy)
+            server = Server(agent, d, kind, policy, args.spin_us)
             plain = [opt, "--pass-pipeline=builtin.module(%s)" % plain_pipe,
                      src, "-o", os.devnull]
             sy = [opt, "--load-pass-plugin=" + plugin,
@@ -183,7 +189,9 @@ def main():
                 "b": (sy, base),
                 "c": (sy, dict(base, SWITCHYARD_POLICY=policy, **hooks)),
                 "d": (sy, dict(base, SWITCHYARD_AGENT=server.socket,
-                               SWITCHYARD_TIMEOUT_MS="600000", **hooks)),
+                               SWITCHYARD_TIMEOUT_MS="600000",
+                               SWITCHYARD_SPIN_US=str(args.spin_us),
+                               **hooks)),
             }
             wall = {w: [] for w in ways}
             cpu = {w: [] for w in ways}
