@@ -55,16 +55,26 @@ struct SchedulingQuery : public Pass {
 /// The names of the registered passes and pipelines, as the host tool's
 /// pass-name option lists them (see the file comment).
 std::vector<std::string> registeredNames(std::string &Source) {
+  // The options are only compared, never looked into: their dynamic types
+  // are the host's (mlir-opt's pass list is a class private to libMLIR).
   auto &Options = llvm::cl::getRegisteredOptions();
-  llvm::DenseMap<llvm::cl::Option *, unsigned> PassNamesOf;
+  struct Tally {
+    unsigned Names = 0;
+    llvm::StringRef First; ///< Its smallest pass name, to break ties.
+  };
+  llvm::DenseMap<llvm::cl::Option *, Tally> PassNamesOf;
   for (const auto &[Key, Opt] : Options)
-    if (Key != Opt->ArgStr && PassInfo::lookup(Key))
-      ++PassNamesOf[Opt];
+    if (PassInfo::lookup(Key)) {
+      Tally &T = PassNamesOf[Opt];
+      ++T.Names;
+      if (T.First.empty() || Key < T.First)
+        T.First = Key;
+    }
   llvm::cl::Option *PassList = nullptr;
-  unsigned Most = 0;
-  for (const auto &[Opt, N] : PassNamesOf)
-    if (N > Most || (N == Most && PassList && Opt->ArgStr < PassList->ArgStr))
-      PassList = Opt, Most = N;
+  Tally Best;
+  for (const auto &[Opt, T] : PassNamesOf)
+    if (T.Names > Best.Names || (T.Names == Best.Names && T.First < Best.First))
+      PassList = Opt, Best = T;
   std::vector<std::string> Names;
   if (!PassList) {
     Source = "none: this host registers no pass names as command-line "
