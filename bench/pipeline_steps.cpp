@@ -3,13 +3,16 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 //   switchyard-bench-pipeline --socket PATH [--steps N] [--observe MASK]
+//                             [--cycle a,b,c]
 //                             -- opt-22 -load-pass-plugin=... \
 //                                -passes=switchyard-pipeline in.ll -o /dev/null
 //
 // Answers each pipeline request with the next action of a fixed cycle of
-// common passes, asking for the instruction count with every request, and
-// measures the time from one request to the next: applying the action,
-// observing the module, and the round trip. Prints median, p90 and mean.
+// common passes (LLVM's by default; --cycle names others, such as MLIR's
+// for mlir-opt's switchyard-mlir-pipeline), asking for the instruction
+// count with every request, and measures the time from one request to the
+// next: applying the action, observing the module, and the round trip.
+// Prints median, p90 and mean.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,16 +32,16 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-const char *const Cycle[] = {"sroa<modify-cfg>", "early-cse<memssa>",
-                             "instcombine",      "simplifycfg",
-                             "gvn",              "licm<allowspeculation>",
-                             "loop-rotate",      "dse",
-                             "reassociate",      "sccp"};
+const char *const LLVMCycle[] = {"sroa<modify-cfg>", "early-cse<memssa>",
+                                 "instcombine",      "simplifycfg",
+                                 "gvn",              "licm<allowspeculation>",
+                                 "loop-rotate",      "dse",
+                                 "reassociate",      "sccp"};
 
 class StepTimer : public Agent {
 public:
-  StepTimer(unsigned Steps, uint32_t Observe)
-      : Steps(Steps), Observe(Observe) {}
+  StepTimer(unsigned Steps, uint32_t Observe, std::vector<std::string> Cycle)
+      : Steps(Steps), Observe(Observe), Cycle(std::move(Cycle)) {}
 
   HelloAnswer hello(const SessionInfo &) override {
     HelloAnswer A;
@@ -52,8 +55,8 @@ public:
 
   Answer decide(const SessionInfo &S, const DecisionRequest &R) override {
     Clock::time_point Now = Clock::now();
-    if (Step == 0)
-      FirstInstCount = feature(R, "inst_count");
+    if (Step == 0) // LLVM's pipeline counts instructions, MLIR's ops.
+      FirstInstCount = feature(R, "inst_count", feature(R, "op_count"));
     if (Step > 0)
       Samples.push_back(
           std::chrono::duration<double, std::micro>(Now - Last).count());
@@ -64,7 +67,12 @@ public:
     }
     if (Step++ >= Steps)
       return Answer::choose(0); // stop
-    int64_t I = findOption(S, R, Cycle[(Step - 1) % std::size(Cycle)]);
+    const std::string &Name = Cycle[(Step - 1) % Cycle.size()];
+    int64_t I = findOption(S, R, Name);
+    if (I < 0) {
+      std::fprintf(stderr, "bench: no action '%s'\n", Name.c_str());
+      std::exit(1);
+    }
     return Answer::choose(static_cast<uint32_t>(I));
   }
 
@@ -74,6 +82,7 @@ public:
 private:
   unsigned Steps;
   uint32_t Observe;
+  std::vector<std::string> Cycle;
   unsigned Step = 0;
   Clock::time_point Last;
 };
@@ -88,6 +97,7 @@ double percentile(std::vector<double> V, double P) {
 
 int main(int Argc, char **Argv) {
   unsigned Steps = 200;
+  std::vector<std::string> Cycle(std::begin(LLVMCycle), std::end(LLVMCycle));
   uint32_t Observe = static_cast<uint32_t>(fb::ObservationMask::InstCount);
   RunOptions O;
   O.ProgramName = "switchyard-bench-pipeline";
@@ -98,17 +108,30 @@ int main(int Argc, char **Argv) {
       Steps = std::strtoul(Argv[++I], nullptr, 0);
     else if (!std::strcmp(Argv[I], "--observe") && I + 1 < Argc)
       Observe = std::strtoul(Argv[++I], nullptr, 0);
+    else if (!std::strcmp(Argv[I], "--cycle") && I + 1 < Argc) {
+      Cycle.clear();
+      std::string List = Argv[++I];
+      for (size_t Start = 0, End; Start <= List.size(); Start = End + 1) {
+        End = std::min(List.find(',', Start), List.size());
+        if (End > Start)
+          Cycle.push_back(List.substr(Start, End - Start));
+      }
+    }
     else if (!std::strcmp(Argv[I], "--")) {
       O.Command.assign(Argv + I + 1, Argv + Argc);
       break;
     } else {
       std::fprintf(stderr,
                    "usage: switchyard-bench-pipeline --socket PATH [--steps "
-                   "N] [--observe MASK] -- COMMAND...\n");
+                   "N] [--observe MASK] [--cycle a,b,c] -- COMMAND...\n");
       return 2;
     }
   }
-  StepTimer T(Steps, Observe);
+  if (Cycle.empty()) {
+    std::fprintf(stderr, "switchyard-bench-pipeline: --cycle is empty\n");
+    return 2;
+  }
+  StepTimer T(Steps, Observe, std::move(Cycle));
   int Status = runAgent(T, O);
   if (Status != 0 || T.Samples.empty()) {
     std::fprintf(stderr, "switchyard-bench-pipeline: command failed (%d)\n",

@@ -71,6 +71,8 @@ public:
   static Span<DecisionKind> implementedKinds();
   /// \p Kind's feature names, the schema its Hello announces.
   static Span<std::string_view> featureNames(DecisionKind Kind);
+  /// The pipeline names of this plugin's passes.
+  static llvm::ArrayRef<std::string> ownPasses();
 
 private:
   Config C;

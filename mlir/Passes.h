@@ -37,6 +37,10 @@ std::unique_ptr<mlir::Pass> createTunePass(RuntimeRef RT);
 /// greedy driver, the agent choosing the pattern at each op (rewrite).
 std::unique_ptr<mlir::Pass> createRewritePass(RuntimeRef RT);
 
+/// switchyard-mlir-pipeline: an episode in which the agent picks each next
+/// pass from the passes the host registers (pass-pipeline).
+std::unique_ptr<mlir::Pass> createPipelinePass(RuntimeRef RT);
+
 /// The gate's fixed feature names, in the order of every request's values.
 Span<std::string_view> gateFeatureNames();
 /// The tile kind's fixed feature names.
@@ -45,6 +49,8 @@ Span<std::string_view> tileFeatureNames();
 Span<std::string_view> tuneFeatureNames();
 /// The rewrite kind's fixed feature names.
 Span<std::string_view> rewriteFeatureNames();
+/// The pipeline episode's fixed feature names.
+Span<std::string_view> pipelineFeatureNames();
 
 } // namespace switchyard
 

@@ -41,6 +41,7 @@ const KindUnit Kinds[] = {
     {DecisionKind::Tile, createTilePass, tileFeatureNames},
     {DecisionKind::Tune, createTunePass, tuneFeatureNames},
     {DecisionKind::Rewrite, createRewritePass, rewriteFeatureNames},
+    {DecisionKind::PassPipeline, createPipelinePass, pipelineFeatureNames},
 };
 
 /// A mistake in the user's settings: a one-line error and exit status 1,
@@ -85,6 +86,16 @@ Span<std::string_view> Runtime::featureNames(DecisionKind Kind) {
     if (U.Kind == Kind)
       return U.FeatureNames();
   return {};
+}
+
+llvm::ArrayRef<std::string> Runtime::ownPasses() {
+  static const std::vector<std::string> Names = [] {
+    std::vector<std::string> N;
+    for (const KindUnit &U : Kinds)
+      N.push_back(U.Create(nullptr)->getArgument().str());
+    return N;
+  }();
+  return Names;
 }
 } // namespace switchyard
 

@@ -6,23 +6,26 @@
 //     --pass-pipeline='builtin.module(switchyard-rewrite)' in.mlir
 //
 // The canonicalizer, with the agent choosing the pattern. The patterns are
-// the canonicalization patterns of every loaded dialect and registered op
-// (the set the canonicalize pass collects, in its order), plus the PDL
-// patterns of `pdl-file` (mlir-pdll-22 -x=mlir output). MLIR's own greedy
-// driver runs them, with the canonicalize pass's configuration, through a
-// single dispatching pattern: at each op where one or more patterns could
-// apply (their root is the op's name, an interface or trait it has, or any
-// op), it asks the agent `greedy` (the default: try them all in benefit
-// order, as the greedy driver does), `none`, or one pattern by name, and
-// hands the op to a PatternApplicator over the real patterns with a
-// canApply filter that admits only that answer. Folding, dead-code
-// removal, constant CSE and the worklist stay the greedy driver's, so
-// answering `greedy` everywhere gives plain canonicalize's output, byte for
-// byte.
+// those of the named sets in `pattern-sets` (PatternSets.h; by default
+// "canonicalize": the canonicalization patterns of every loaded dialect and
+// registered op, the set the canonicalize pass collects, in its order),
+// plus the PDL patterns of `pdl-file` (mlir-pdll-22 -x=mlir output).
+// MLIR's own greedy driver runs them, with the canonicalize pass's
+// configuration, through a single dispatching pattern: at each op where
+// one or more patterns could apply (their root is the op's name, an
+// interface or trait it has, or any op), it asks the agent `greedy` (the
+// default: try them all in benefit order, as the greedy driver does),
+// `none`, or one pattern by name, and hands the op to a PatternApplicator
+// over the real patterns with a canApply filter that admits only that
+// answer. Folding, dead-code removal, constant CSE and the worklist stay
+// the greedy driver's, so answering `greedy` everywhere gives the greedy
+// driver's output with those patterns: plain canonicalize's, byte for
+// byte, with the default set.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Passes.h"
+#include "PatternSets.h"
 
 #include "Hash.h"
 
@@ -168,6 +171,22 @@ public:
     Registry.insert<pdl::PDLDialect, pdl_interp::PDLInterpDialect>();
   }
 
+  LogicalResult initializeOptions(
+      StringRef Options,
+      function_ref<LogicalResult(const Twine &)> ErrorHandler) override {
+    if (failed(PassWrapper::initializeOptions(Options, ErrorHandler)))
+      return mlir::failure();
+    for (const std::string &Name : Sets)
+      if (!findPatternSet(Name)) {
+        std::string Known;
+        for (const PatternSet &S : patternSets())
+          Known += (Known.empty() ? "" : ", ") + S.Name.str();
+        return ErrorHandler("switchyard-rewrite: no pattern set '" + Name +
+                            "' (known: " + Known + ")");
+      }
+    return mlir::success();
+  }
+
   void runOnOperation() override;
 
 private:
@@ -178,6 +197,10 @@ private:
   };
   std::vector<PDLName> PDLNames;
 
+  ListOption<std::string> Sets{
+      *this, "pattern-sets",
+      llvm::cl::desc("The named pattern sets to offer, in this order "
+                     "(default: canonicalize)")};
   Option<std::string> PDLFile{
       *this, "pdl-file",
       llvm::cl::desc("PDL patterns to offer too (mlir-pdll-22 -x=mlir)")};
@@ -191,12 +214,13 @@ private:
 void RewritePass::runOnOperation() {
   MLIRContext *Ctx = &getContext();
   PDLNames.clear();
-  // The canonicalize pass's pattern set, in its order.
+  // The named sets, in the order given; by default the canonicalize
+  // pass's own set, in its order.
   RewritePatternSet Owning(Ctx);
-  for (Dialect *Dialect : Ctx->getLoadedDialects())
-    Dialect->getCanonicalizationPatterns(Owning);
-  for (RegisteredOperationName Op : Ctx->getRegisteredOperations())
-    Op.getCanonicalizationPatterns(Owning, Ctx);
+  if (Sets.empty())
+    findPatternSet("canonicalize")->Populate(Owning);
+  for (const std::string &Name : Sets)
+    findPatternSet(Name)->Populate(Owning);
   if (!PDLFile.empty()) {
     OwningOpRef<ModuleOp> PDL = parseSourceFile<ModuleOp>(PDLFile, Ctx);
     if (!PDL) {

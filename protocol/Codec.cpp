@@ -98,8 +98,9 @@ static fbs::Offset<fb::Observation>
 buildObservation(fbs::FlatBufferBuilder &B, const Observation &O) {
   using OM = fb::ObservationMask;
   auto Has = [&O](OM Bit) { return O.Mask & static_cast<uint32_t>(Bit); };
-  fbs::Offset<fbs::Vector<fbs::Offset<fbs::String>>> FnNames, OpNames;
-  fbs::Offset<fbs::Vector<uint64_t>> FnCounts, OpCounts;
+  fbs::Offset<fbs::Vector<fbs::Offset<fbs::String>>> FnNames, OpNames,
+      DialectNames;
+  fbs::Offset<fbs::Vector<uint64_t>> FnCounts, OpCounts, DialectCounts;
   fbs::Offset<fbs::Vector<int64_t>> Autophase;
   fbs::Offset<fbs::String> Text;
   fbs::Offset<fbs::Vector<uint8_t>> Bitcode;
@@ -108,12 +109,12 @@ buildObservation(fbs::FlatBufferBuilder &B, const Observation &O) {
     FnCounts = B.CreateVector(O.FunctionCounts);
   }
   if (Has(OM::OpcodeCounts)) {
-    std::vector<fbs::Offset<fbs::String>> Names;
-    Names.reserve(O.OpcodeNames.size());
-    for (std::string_view N : O.OpcodeNames)
-      Names.push_back(str(B, N));
-    OpNames = B.CreateVector(Names);
+    OpNames = strings(B, O.OpcodeNames);
     OpCounts = B.CreateVector(O.OpcodeCounts);
+  }
+  if (Has(OM::DialectCounts)) {
+    DialectNames = strings(B, O.DialectNames);
+    DialectCounts = B.CreateVector(O.DialectCounts);
   }
   if (Has(OM::Autophase))
     Autophase = B.CreateVector(O.Autophase);
@@ -123,7 +124,8 @@ buildObservation(fbs::FlatBufferBuilder &B, const Observation &O) {
     Bitcode = B.CreateVector(reinterpret_cast<const uint8_t *>(O.Bitcode.data()),
                              O.Bitcode.size());
   return fb::CreateObservation(B, O.InstCount, FnNames, FnCounts, OpNames,
-                               OpCounts, Autophase, O.IrHash, Text, Bitcode);
+                               OpCounts, Autophase, O.IrHash, Text, Bitcode,
+                               DialectNames, DialectCounts);
 }
 
 void encodeRequest(fbs::FlatBufferBuilder &Builder,
@@ -387,6 +389,15 @@ bool decodeRequest(const fb::Frame &F, const SessionInfo &Session,
     if (O->bitcode()) {
       Set(OM::Bitcode);
       Obs.Bitcode.assign(O->bitcode()->begin(), O->bitcode()->end());
+    }
+    Out.DialectNames.clear();
+    if (O->dialect_names() && O->dialect_counts()) {
+      Set(OM::DialectCounts);
+      for (const fbs::String *N : *O->dialect_names())
+        Out.DialectNames.push_back(N->string_view());
+      Obs.DialectNames = Out.DialectNames;
+      Obs.DialectCounts.assign(O->dialect_counts()->begin(),
+                               O->dialect_counts()->end());
     }
     Q.Obs = &Obs;
   }

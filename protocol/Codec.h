@@ -65,6 +65,7 @@ private:
   std::vector<std::string_view> Names; ///< A version-1 request's own.
   Observation Obs;
   std::vector<std::string_view> OpcodeNames;
+  std::vector<std::string_view> DialectNames;
 };
 
 /// Decodes \p F, a request of \p Session, into \p Out. The request's feature

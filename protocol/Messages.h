@@ -69,8 +69,9 @@ struct DecisionContext {
 };
 
 /// Program state sent with a pipeline decision; which fields are filled is
-/// given by Mask (fb::ObservationMask bits). The opcode names travel as
-/// data, from the host, so the codec needs no compiler.
+/// given by Mask (fb::ObservationMask bits). The opcode and dialect names
+/// travel as data, from the host, so the codec needs no compiler. In MLIR
+/// the opcodes are op names, and Bitcode is MLIR bytecode.
 struct Observation {
   uint32_t Mask = 0;
   uint64_t InstCount = 0;
@@ -82,6 +83,8 @@ struct Observation {
   uint64_t IrHash = 0;
   std::string IrText;
   std::string Bitcode;
+  Span<std::string_view> DialectNames;
+  std::vector<uint64_t> DialectCounts; ///< Indexed like DialectNames.
 };
 
 /// The names of one decision kind's features, in the order in which every

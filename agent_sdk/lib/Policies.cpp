@@ -168,6 +168,7 @@ bool parseObservations(const std::string &List, uint32_t &Mask,
       {"ir-hash", fb::ObservationMask::IrHash},
       {"ir-text", fb::ObservationMask::IrText},
       {"bitcode", fb::ObservationMask::Bitcode},
+      {"dialect-counts", fb::ObservationMask::DialectCounts},
   };
   for (const std::string &Item : split(List, ',')) {
     bool Found = false;

@@ -260,6 +260,12 @@ Json observationJson(const Observation &O) {
     J["ir_text_bytes"] = O.IrText.size();
   if (Has(OM::Bitcode))
     J["bitcode_bytes"] = O.Bitcode.size();
+  if (Has(OM::DialectCounts)) {
+    Json &Dialects = J["dialects"] = Json::object();
+    for (size_t I = 0;
+         I < O.DialectNames.size() && I < O.DialectCounts.size(); ++I)
+      Dialects[std::string(O.DialectNames[I])] = O.DialectCounts[I];
+  }
   return J;
 }
 

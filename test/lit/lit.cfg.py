@@ -46,6 +46,11 @@ config.substitutions.append(
 config.substitutions.append(
     ("%switchyard_model", os.path.join(bin_dir, "core", "switchyard-model")))
 config.substitutions.append(("%switchyard_obj_root", bin_dir))
+# mlir-runner's support libraries, as Debian installs them beside LLVM.
+config.substitutions.append(
+    ("%mlir_runner_libs", ",".join(
+        os.path.join(os.path.dirname(config.llvm_tools_dir), "lib", lib)
+        for lib in ("libmlir_c_runner_utils.so", "libmlir_runner_utils.so"))))
 config.substitutions.append(
     ("%examples", os.path.join(config.switchyard_src_root, "examples")))
 config.substitutions.append(

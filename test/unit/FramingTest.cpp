@@ -146,6 +146,59 @@ TEST(Framing, DecisionRequestRoundTrip) {
   expectRichRequest(F, 99);
 }
 
+TEST(Framing, ObservationRoundTrip) {
+  // Every part of a pipeline request's observation, MLIR's per-dialect
+  // counts included, through the codec's two halves.
+  const std::string_view Ops[] = {"arith.addi", "func.return"};
+  const std::string_view Dialects[] = {"arith", "func"};
+  Observation O;
+  O.Mask = ~0u;
+  O.InstCount = 9;
+  O.FunctionNames = {"f"};
+  O.FunctionCounts = {8};
+  O.OpcodeNames = Ops;
+  O.OpcodeCounts = {3, 1};
+  O.Autophase = {-1, 2};
+  O.IrHash = 0x1234;
+  O.IrText = "module {}";
+  O.Bitcode = std::string("ML\xefR", 4);
+  O.DialectNames = Dialects;
+  O.DialectCounts = {5, UINT64_MAX};
+  DecisionRequest R;
+  R.Kind = fb::DecisionKind::PassPipeline;
+  R.Obs = &O;
+  flatbuffers::FlatBufferBuilder B;
+  encodeRequest(B, R, 3, ProtocolVersion);
+  std::string Err;
+  const fb::Frame *F = verifyFrame(B.GetBufferPointer(), B.GetSize(), Err);
+  ASSERT_NE(F, nullptr) << Err;
+  ReceivedRequest Got;
+  ASSERT_TRUE(decodeRequest(*F, SessionInfo(), Got, Err)) << Err;
+  const Observation *G = Got.Request.Obs;
+  ASSERT_NE(G, nullptr);
+  EXPECT_EQ(G->Mask, static_cast<uint32_t>(fb::ObservationMask::ANY));
+  EXPECT_EQ(G->FunctionCounts, O.FunctionCounts);
+  ASSERT_EQ(G->OpcodeNames.size(), 2u);
+  EXPECT_EQ(G->OpcodeNames[1], "func.return");
+  EXPECT_EQ(G->OpcodeCounts, O.OpcodeCounts);
+  EXPECT_EQ(G->IrHash, 0x1234u);
+  EXPECT_EQ(G->IrText, O.IrText);
+  EXPECT_EQ(G->Bitcode, O.Bitcode);
+  ASSERT_EQ(G->DialectNames.size(), 2u);
+  EXPECT_EQ(G->DialectNames[0], "arith");
+  EXPECT_EQ(G->DialectCounts, O.DialectCounts);
+
+  // Without the bit, nothing of it is sent.
+  O.Mask &= ~static_cast<uint32_t>(fb::ObservationMask::DialectCounts);
+  encodeRequest(B, R, 4, ProtocolVersion);
+  F = verifyFrame(B.GetBufferPointer(), B.GetSize(), Err);
+  ASSERT_NE(F, nullptr) << Err;
+  ASSERT_TRUE(decodeRequest(*F, SessionInfo(), Got, Err)) << Err;
+  EXPECT_TRUE(Got.Request.Obs->DialectNames.empty());
+  EXPECT_FALSE(Got.Request.Obs->Mask &
+               static_cast<uint32_t>(fb::ObservationMask::DialectCounts));
+}
+
 TEST(Framing, DecoderFedOneByteAtATime) {
   std::vector<uint8_t> Wire = framed(buildHello(HelloDesc()));
   std::vector<uint8_t> Second = framed(buildRequest(richRequest(5)));

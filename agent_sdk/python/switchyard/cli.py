@@ -71,6 +71,9 @@ def _observation_json(o):
         parts.append('"ir_text_bytes":%d' % len(o.ir_text.encode("utf-8")))
     if o.bitcode is not None:
         parts.append('"bitcode_bytes":%d' % len(o.bitcode))
+    if o.dialect_names is not None and o.dialect_counts is not None:
+        parts.append('"dialects":' + counts(zip(
+            o.dialect_names, o.dialect_counts.tolist())))
     return "{%s}" % ",".join(parts)
 
 

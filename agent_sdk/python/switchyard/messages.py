@@ -252,7 +252,9 @@ def _array_eq(a, b):
     return np.array_equal(a, b)
 
 
-_ARRAYS = ("function_counts", "opcode_counts", "autophase")
+_ARRAYS = ("function_counts", "opcode_counts", "autophase", "dialect_counts")
+_ARRAY_TYPES = (np.uint64, np.uint64, np.int64, np.uint64)
+_NAMES = ("function_names", "opcode_names", "dialect_names")
 
 
 @dataclass(frozen=True, eq=False)
@@ -261,7 +263,10 @@ class Observation:
     an `observe` mask. Fields not asked for are None (`inst_count` and
     `ir_hash`: 0). The count vectors keep the compiler's order and length:
     `opcode_counts` has one entry per opcode of this LLVM, zeros included,
-    so it is usable as a fixed-length feature vector."""
+    so it is usable as a fixed-length feature vector. From MLIR, an
+    instruction is an operation, `opcode_names` are the op names present
+    ("arith.addi"), sorted, `bitcode` is MLIR bytecode, and
+    `dialect_names`/`dialect_counts` count operations per dialect."""
     inst_count: int = 0
     function_names: Optional[Tuple[str, ...]] = None
     function_counts: Optional[np.ndarray] = None  # uint64, per function
@@ -271,14 +276,16 @@ class Observation:
     ir_hash: int = 0
     ir_text: Optional[str] = None
     bitcode: Optional[bytes] = None
+    dialect_names: Optional[Tuple[str, ...]] = None
+    dialect_counts: Optional[np.ndarray] = None   # uint64, per dialect
 
     def __post_init__(self):
-        for name, dtype in zip(_ARRAYS, (np.uint64, np.uint64, np.int64)):
+        for name, dtype in zip(_ARRAYS, _ARRAY_TYPES):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, _readonly(
                     np.array(value, dtype=dtype)))
-        for name in ("function_names", "opcode_names"):
+        for name in _NAMES:
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, tuple(getattr(self, name)))
 
@@ -305,6 +312,13 @@ class Observation:
             return None
         return dict(zip(self.opcode_names, self.opcode_counts.tolist()))
 
+    @property
+    def dialects(self):
+        """Dialect name -> operation count (MLIR), or None."""
+        if self.dialect_names is None or self.dialect_counts is None:
+            return None
+        return dict(zip(self.dialect_names, self.dialect_counts.tolist()))
+
     @classmethod
     def _read(cls, o):
         if o is None:
@@ -328,14 +342,16 @@ class Observation:
             autophase=numbers("Autophase", np.int64),
             ir_hash=o.IrHash(),
             ir_text=_str(text) if text is not None else None,
-            bitcode=bitcode.tobytes() if bitcode is not None else None)
+            bitcode=bitcode.tobytes() if bitcode is not None else None,
+            dialect_names=names("DialectNames"),
+            dialect_counts=numbers("DialectCounts", np.uint64))
 
     def _write(self, b):
         vecs = {}
-        for key in ("function_names", "opcode_names"):
+        for key in _NAMES:
             if getattr(self, key) is not None:
                 vecs[key] = _make_strings(b, getattr(self, key))
-        for key, dtype in zip(_ARRAYS, (np.uint64, np.uint64, np.int64)):
+        for key, dtype in zip(_ARRAYS, _ARRAY_TYPES):
             if getattr(self, key) is not None:
                 vecs[key] = _make_numbers(b, getattr(self, key), dtype)
         if self.ir_text is not None:

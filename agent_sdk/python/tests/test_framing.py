@@ -32,7 +32,8 @@ REQUEST = Request(
         opcode_names=("add", "?", "?"), opcode_counts=[3, 0, 1],
         autophase=np.arange(-2, 54),
         ir_hash=2**63 + 5, ir_text="define void @f() {}\n",
-        bitcode=bytes(range(256))),
+        bitcode=bytes(range(256)),
+        dialect_names=("arith", "func"), dialect_counts=[7, 2**64 - 1]),
     previous_error="option 9 is out of range")
 
 MESSAGES = [
