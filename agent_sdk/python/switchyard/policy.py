@@ -9,11 +9,11 @@ on others.
 
 1. Collect: on each training program, the -Oz plan (`oz_plan`) is
    compiled once with the site questions' features; then single-flip
-   searches: the plan with one site answered otherwise (every legal
-   alternative of `SITE_ANSWERS`, at most \\p per_program of them, drawn at
-   random), each compiled and measured. An example is the site's features,
-   its kind and the answer tried, and the gain: the fraction of the
-   plan's `.text` bytes saved (negative when it grew).
+   searches: the plan with one site answered otherwise (legal alternatives
+   of `SITE_ANSWERS`, at most \\p per_program of them, drawn at random and
+   in turn by kind), each compiled and measured. An example is the site's
+   features, its kind and the answer tried, and the gain: the fraction of
+   the plan's `.text` bytes saved (negative when it grew).
 2. Fit: an XGBoost regressor (Debian's python3-xgboost) predicts the gain
    from the features (per kind, by name; missing ones are NaN), the kind
    and the answer (one-hot).
@@ -67,10 +67,22 @@ def collect_program(ev, plan, *, per_program=40, seed=0, budget=None):
     base = ev.evaluate(plan)
     if not base.ok:
         return []
-    pairs = [(s, a) for s in base.sites.values() for a in _alternatives(s)]
-    rng.shuffle(pairs)
+    # Stratified by kind, in turn: a loop-unroll or loop-vectorize site has
+    # four to six alternatives, an inline site one, so uniform draws over
+    # (site, answer) pairs would be mostly loop answers.
+    by_kind = {}
+    for s in base.sites.values():
+        for a in _alternatives(s):
+            by_kind.setdefault(s.kind, []).append((s, a))
+    for k in sorted(by_kind):
+        rng.shuffle(by_kind[k])
+    pairs = []
+    while any(by_kind.values()) and len(pairs) < per_program:
+        for k in sorted(by_kind):
+            if by_kind[k] and len(pairs) < per_program:
+                pairs.append(by_kind[k].pop())
     out = []
-    for s, a in pairs[:per_program]:
+    for s, a in pairs:
         if budget and budget():
             break
         o = ev.evaluate(plan.with_answer(s.kind, s.site_id, a))
