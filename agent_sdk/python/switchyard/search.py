@@ -511,29 +511,49 @@ def _site_variants(plan, outcome):
 
 
 def greedy(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
-           sites=True):
+           sites=True, sites_first=False):
     """Greedy descent from \\p seed_plan: at each step every action
     appended (`Evaluator.try_appends`) and, with \\p sites, every other
     answer at each site seen; the best candidate is kept if it improves.
-    Stops when none does or the budget is spent."""
+    Stops when none does or the budget is spent. \\p sites_first: the
+    site answers before the appends, inline sites first (with a short
+    budget, the appends take all of it)."""
     budget = _Budget(ev, budget_seconds, budget_calls)
     current = ev.evaluate(seed_plan)
     run_ = SearchRun("greedy", current, seed=current)
     run_.trace.append([round(budget.elapsed(), 2), ev.calls - budget.calls0,
                        current.metric])
+    order = {k: i for i, k in enumerate(SITE_KINDS)}
     while not budget.spent():
         best = current
-        for out in ev.try_appends(current.plan, ev.action_names,
-                                  budget.spent).values():
-            if _better(out, best):
-                best = out
-        if sites:
-            for p in _site_variants(current.plan, current):
+
+        def appends():
+            nonlocal best
+            for out in ev.try_appends(current.plan, ev.action_names,
+                                      budget.spent).values():
+                if _better(out, best):
+                    best = out
+
+        def site_answers():
+            nonlocal best
+            variants = list(_site_variants(current.plan, current))
+            if sites_first:
+                variants.sort(key=lambda p: min(
+                    (order.get(k, 9) for k, _, _ in
+                     set(p.sites) ^ set(current.plan.sites)), default=9))
+            for p in variants:
                 if budget.spent():
                     break
                 out = ev.evaluate(p)
                 if _better(out, best):
                     best = out
+        if sites and sites_first:
+            site_answers()
+            appends()
+        else:
+            appends()
+            if sites:
+                site_answers()
         if best is current:
             break
         current = best

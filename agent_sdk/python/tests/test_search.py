@@ -92,6 +92,24 @@ def test_greedy_from_oz_on_a_small_budget(plugin):
     assert v.text_size == r.best.text_size
 
 
+def test_greedy_sites_first_flips_inline_answers_first(plugin):
+    ev = Evaluator("sha256")
+    seed = oz_plan(ev.info, ev.benchmark)
+    r = greedy(ev, seed, budget_seconds=60, budget_calls=12,
+               sites_first=True)
+    assert r.best.ok and r.best.metric <= r.seed.metric
+    flipped = [p for p in ev.memo if p.actions == seed.actions and p.sites]
+    assert flipped, "site answers come before any append"
+    # The first site variants tried are inline answers.
+    first = [p for p in ev.memo if p.sites][:3]
+    assert all(k == "inline" for p in first for k, _, _ in p.sites), first
+    # sha256 has an inline site where the other answer saves bytes
+    # (results.md, the policy's training data): greedy finds one.
+    assert r.best.text_size < r.seed.text_size
+    v = validate_plan(ev.benchmark, r.best.plan, ev.info)
+    assert v.ok and v.text_size == r.best.text_size
+
+
 def test_evolve_on_a_small_budget(plugin):
     ev = Evaluator("sha256")
     seed = oz_plan(ev.info, ev.benchmark)
