@@ -20,7 +20,7 @@ from switchyard import datasets
 from switchyard.search import (Evaluator, evolve, greedy, oz_plan,
                                random_plans, validate_plan, write_script)
 
-AGENTS = ("random", "greedy", "evolve")
+AGENTS = ("random", "greedy", "evolve", "greedy-sites")
 
 
 def geomean(xs):
@@ -67,6 +67,9 @@ def run_one(bench, agent, budget, calls, seed, scripts):
         r = random_plans(ev, budget, budget_calls=calls, seed=seed)
     elif agent == "greedy":
         r = greedy(ev, seed_plan, budget, budget_calls=calls)
+    elif agent == "greedy-sites":
+        r = greedy(ev, seed_plan, budget, budget_calls=calls,
+                   sites_first=True)
     else:
         r = evolve(ev, seed_plan, budget, budget_calls=calls, seed=seed)
     best = r.best
@@ -96,7 +99,7 @@ def main():
     ap.add_argument("--budget-seconds", type=float, default=12.0)
     ap.add_argument("--budget-calls", type=int, default=None)
     ap.add_argument("--benchmarks", default=None)
-    ap.add_argument("--agents", default=",".join(AGENTS))
+    ap.add_argument("--agents", default=",".join(AGENTS[:3]))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", default=None)
     ap.add_argument("--markdown", default=None)

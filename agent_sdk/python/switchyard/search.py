@@ -4,8 +4,8 @@ ship: `.text` bytes (or the linked binary, or runtime) measured on every
 candidate, IR instructions second.
 
 A candidate is a `Plan`: a sequence of pass-pipeline actions (by name) and
-answers for some `inline` and `loop-unroll` sites (by site id; every other
-site keeps LLVM's answer). An `Evaluator` compiles a plan in one
+answers for some `inline`, `loop-unroll` and `loop-vectorize` sites (by
+site id; every other site keeps LLVM's answer). An `Evaluator` compiles a plan in one
 `opt-22 -passes=switchyard-pipeline` episode that this module serves over
 the socket, answering pass-pipeline requests from the plan's actions and
 site requests from its answers, and sees every site the plan's passes ask
@@ -66,11 +66,17 @@ __all__ = ["Plan", "Outcome", "Site", "Evaluator", "SearchRun",
            "SITE_ANSWERS"]
 
 #: The site decision kinds a plan can answer.
-SITE_KINDS = ("inline", "loop-unroll")
+SITE_KINDS = ("inline", "loop-unroll", "loop-vectorize")
 #: The answers a search tries at a site of each kind (where legal).
 SITE_ANSWERS = {"inline": ("no", "yes"),
                 "loop-unroll": ("none", "full", "partial 2", "partial 4",
-                                "runtime 2")}
+                                "runtime 2"),
+                # Width and interleave count (hooks/LoopVectorizeHook.cpp);
+                # where a strict floating-point reduction would be
+                # reordered the hook allows width and interleave 1 only.
+                "loop-vectorize": ("disable", "vectorize 2 1",
+                                   "vectorize 4 1", "vectorize 2 2",
+                                   "vectorize 4 2", "vectorize 8 1")}
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,9 @@ class Site:
     unit: str
     default: str
     legal: Tuple[str, ...]   # the answers of SITE_ANSWERS that are legal
+    # (name, value) pairs of the compiler's features of the site, when the
+    # Evaluator asks for them (`site_features=True`), else empty.
+    features: Tuple[Tuple[str, float], ...] = ()
 
 
 @dataclass
@@ -169,14 +178,22 @@ class Evaluator:
 
     def __init__(self, benchmark, *, kinds=SITE_KINDS, metric="text",
                  plugin=None, opt=None, cache=None, timeout=120.0,
-                 actions="safe"):
+                 actions="safe", level="Oz", runs=5, warmup=1,
+                 clock="wall", site_features=False):
         self.benchmark = datasets.resolve(benchmark)
+        # The input: the module as `clang-22 -<level>` makes it before its
+        # first pass (-Oz's marks every function minsize).
+        self.level = level
+        # Whether site questions come with their features (a learned
+        # policy reads them; a search does not need them).
+        self.site_features = site_features
         self.plugin = find_plugin(plugin)
         self.opt = opt or find_tool("opt")
         self.info = probe_action_space(self.plugin, self.opt)
         self.kinds = tuple(kinds)
         self.metric = metric
-        self.measurer = Measurer(self.benchmark, cache=cache)
+        self.measurer = Measurer(self.benchmark, cache=cache, runs=runs,
+                                 warmup=warmup, clock=clock)
         self.timeout = timeout
         names = [n for n in self.info.names if n != "stop"]
         if actions == "safe":
@@ -205,7 +222,8 @@ class Evaluator:
 
     def _subscriptions(self, observe):
         return [Subscription("pass-pipeline", observe=observe)] + [
-            Subscription(k, no_features=True) for k in self.kinds]
+            Subscription(k, no_features=not self.site_features)
+            for k in self.kinds]
 
     def _answer_site(self, c, request, answers, seen):
         kind = request.kind
@@ -214,11 +232,21 @@ class Evaluator:
         if key not in seen:
             seen[key] = Site(kind, request.site_id, request.unit_name,
                              request.describe(request.default)
-                             if request.default else "", legal)
+                             if request.default else "", legal,
+                             tuple(request.features.items())
+                             if self.site_features else ())
         answer = answers.get(key)
-        if answer is None or answer not in legal:
+        if answer is None:
             c.send(Reply(request.id, True))
             return
+        if answer not in legal:
+            # A site asked again where the plan's answer is no longer
+            # legal (e.g. a loop whose reduction the vectorizer may not
+            # reorder any more): the plan's script would be refused there,
+            # so the plan is no plan.
+            raise ValueError("%s site %d: answer '%s' is not legal where "
+                             "it is asked again" % (kind, request.site_id,
+                                                    answer))
         name, params = _parse_answer(answer)
         c.send(Reply(request.id, False,
                      Choice(request.find_option(name), params)))
@@ -228,7 +256,7 @@ class Evaluator:
         the longest prefix of its actions with a snapshot under the same
         site answers, else the benchmark's input."""
         n, path = self.snapshots.longest(plan.sites, plan.actions)
-        return (n, path) if path else (0, self.benchmark.bitcode())
+        return (n, path) if path else (0, self.benchmark.bitcode(self.level))
 
     def _measure(self, outcome, observation):
         """Measures the module of \\p observation (its bitcode and IR
@@ -324,6 +352,7 @@ class Evaluator:
             began = time.monotonic()
             _, module = self._start_module(plan)
             c = self._spawn(module)
+            p = None    # the append this compiler is at
             try:
                 c.handshake(self._subscriptions(OBSERVATIONS["ir-hash"]))
                 request = self._next_pipeline(c, answers, {})
@@ -354,8 +383,10 @@ class Evaluator:
                     self._save(p, o.bitcode)
                     self.memo[p] = results[a] = out
                     break  # a changed module: start again from the plan
-            except CompileError as e:
-                if 'p' in locals() and p not in self.memo:
+            except (CompileError, ValueError) as e:
+                if p is None:
+                    break   # the plan itself fails here: no append can go
+                if p not in self.memo:
                     self.memo[p] = results[a] = Outcome(
                         p, error=str(e).splitlines()[0])
             finally:
@@ -480,29 +511,49 @@ def _site_variants(plan, outcome):
 
 
 def greedy(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
-           sites=True):
+           sites=True, sites_first=False):
     """Greedy descent from \\p seed_plan: at each step every action
     appended (`Evaluator.try_appends`) and, with \\p sites, every other
     answer at each site seen; the best candidate is kept if it improves.
-    Stops when none does or the budget is spent."""
+    Stops when none does or the budget is spent. \\p sites_first: the
+    site answers before the appends, inline sites first (with a short
+    budget, the appends take all of it)."""
     budget = _Budget(ev, budget_seconds, budget_calls)
     current = ev.evaluate(seed_plan)
     run_ = SearchRun("greedy", current, seed=current)
     run_.trace.append([round(budget.elapsed(), 2), ev.calls - budget.calls0,
                        current.metric])
+    order = {k: i for i, k in enumerate(SITE_KINDS)}
     while not budget.spent():
         best = current
-        for out in ev.try_appends(current.plan, ev.action_names,
-                                  budget.spent).values():
-            if _better(out, best):
-                best = out
-        if sites:
-            for p in _site_variants(current.plan, current):
+
+        def appends():
+            nonlocal best
+            for out in ev.try_appends(current.plan, ev.action_names,
+                                      budget.spent).values():
+                if _better(out, best):
+                    best = out
+
+        def site_answers():
+            nonlocal best
+            variants = list(_site_variants(current.plan, current))
+            if sites_first:
+                variants.sort(key=lambda p: min(
+                    (order.get(k, 9) for k, _, _ in
+                     set(p.sites) ^ set(current.plan.sites)), default=9))
+            for p in variants:
                 if budget.spent():
                     break
                 out = ev.evaluate(p)
                 if _better(out, best):
                     best = out
+        if sites and sites_first:
+            site_answers()
+            appends()
+        else:
+            appends()
+            if sites:
+                site_answers()
         if best is current:
             break
         current = best
@@ -596,7 +647,7 @@ def plain_command(plan, info, module="input.bc", output="out.bc"):
 def write_script(plan, path, info=None, kinds=SITE_KINDS, note=""):
     """Writes \\p plan as a policy script (docs/agents.md) that reproduces
     it exactly: `SWITCHYARD_POLICY=script:PATH
-    SWITCHYARD_HOOKS=pass-pipeline,inline,loop-unroll opt-22
+    SWITCHYARD_HOOKS=pass-pipeline,inline,loop-unroll,loop-vectorize opt-22
     -load-pass-plugin=libSwitchyard.so -passes=switchyard-pipeline IN -o
     OUT`; with no site answers the header gives the plain opt command."""
     lines = ["# Switchyard plan: %d actions, %d site answers%s"
@@ -627,7 +678,7 @@ class PlanValidation:
 
 
 def validate_plan(benchmark, plan, info, *, plugin=None, kinds=SITE_KINDS,
-                  check=True, keep=None):
+                  check=True, keep=None, level="Oz"):
     """\\p plan measured from scratch without the search: plain `opt-22`
     (no site answers) or the plan's script in the plugin's in-process
     policy, then `llvm-dis-22` for IR instructions, `llc-22` and
@@ -639,7 +690,7 @@ def validate_plan(benchmark, plan, info, *, plugin=None, kinds=SITE_KINDS,
     tmp = keep or tmp_obj.name
     try:
         out = os.path.join(tmp, "out.bc")
-        src = benchmark.bitcode()
+        src = benchmark.bitcode(level)
         if not plan.sites:
             pipeline = info.pipeline(info.index[a] for a in plan.actions)
             argv = [find_tool("opt")] + (["-passes=" + pipeline]

@@ -90,6 +90,20 @@ int main(void) {
     strict = Measurer(good, runs=4, noise=-1.0)
     assert strict.runtime(good.bitcode()).noisy
 
+    # By CPU time: the program's own user + system time, a separate cache
+    # entry from the wall-clock measurement of the same IR.
+    cache = m.cache
+    cpu = Measurer(good, runs=5, warmup=1, clock="cpu", cache=cache)
+    rc = cpu.runtime(good.bitcode())
+    assert rc.ok and rc.clock == "cpu" and cpu.measured["runtime"] == 1
+    assert len(rc.cpu_times) == 5 and len(rc.times) == 5
+    assert min(rc.cpu_times) <= rc.median <= max(rc.cpu_times)
+    # A busy loop: CPU time close to, never much above, wall time.
+    assert all(0 < c <= w * 1.05 + 0.002
+               for c, w in zip(rc.cpu_times, rc.times))
+    with pytest.raises(ValueError):
+        Measurer(good, clock="cycles")
+
     bad = _program(str(tmp_path), "bad", """
 int main(void) { puts("FAIL"); return 1; }""")
     r = Measurer(bad, runs=3).runtime(bad.bitcode())

@@ -30,9 +30,10 @@ def test_oz_plan_is_minus_oz(ev, seed):
     assert (out.inst_count, out.text_size) == (base.inst_count,
                                                base.text_size)
     assert "scc-oz-module-inliner" in seed.actions
-    # Its passes ask the inliner's and the unroller's site questions.
+    # Its passes ask the inliner's, the unroller's and the vectorizer's
+    # site questions (answered by default here: still -Oz exactly).
     kinds = {k for k, _ in out.sites}
-    assert kinds == {"inline", "loop-unroll"}
+    assert kinds == {"inline", "loop-unroll", "loop-vectorize"}
     v = validate_plan(ev.benchmark, seed, ev.info)
     assert v.ok and v.how.startswith("opt-22 -passes=")
     assert (v.inst_count, v.text_size) == (out.inst_count, out.text_size)
@@ -91,6 +92,24 @@ def test_greedy_from_oz_on_a_small_budget(plugin):
     assert v.text_size == r.best.text_size
 
 
+def test_greedy_sites_first_flips_inline_answers_first(plugin):
+    ev = Evaluator("sha256")
+    seed = oz_plan(ev.info, ev.benchmark)
+    r = greedy(ev, seed, budget_seconds=60, budget_calls=12,
+               sites_first=True)
+    assert r.best.ok and r.best.metric <= r.seed.metric
+    flipped = [p for p in ev.memo if p.actions == seed.actions and p.sites]
+    assert flipped, "site answers come before any append"
+    # The first site variants tried are inline answers.
+    first = [p for p in ev.memo if p.sites][:3]
+    assert all(k == "inline" for p in first for k, _, _ in p.sites), first
+    # sha256 has an inline site where the other answer saves bytes
+    # (results.md, the policy's training data): greedy finds one.
+    assert r.best.text_size < r.seed.text_size
+    v = validate_plan(ev.benchmark, r.best.plan, ev.info)
+    assert v.ok and v.text_size == r.best.text_size
+
+
 def test_evolve_on_a_small_budget(plugin):
     ev = Evaluator("sha256")
     seed = oz_plan(ev.info, ev.benchmark)
@@ -110,3 +129,61 @@ def test_random_plans_on_a_small_budget(plugin):
     assert not r.best.plan.sites
     v = validate_plan(ev.benchmark, r.best.plan, ev.info)
     assert v.ok and v.text_size == r.best.text_size
+
+
+@pytest.fixture(scope="module")
+def gemm_o3(plugin):
+    """gemm as -O3's frontend makes it, its -O3 pipeline as a plan."""
+    ev = Evaluator("gemm", level="O3")
+    return ev, oz_plan(ev.info, ev.benchmark, level="O3")
+
+
+def test_vectorize_answers_change_the_module_and_replay(gemm_o3):
+    ev, seed = gemm_o3
+    out = ev.evaluate(seed)
+    assert out.ok, out.error
+    vec = sorted((s for s in out.sites.values()
+                  if s.kind == "loop-vectorize"), key=lambda s: s.site_id)
+    assert vec, "-O3's loop-vectorize asks about gemm's loops"
+    assert all(s.default == "auto" for s in vec)
+    # Loops the hook may reorder offer every width the search tries.
+    wide = [s for s in vec if "vectorize 8 1" in s.legal]
+    assert wide and all("disable" in s.legal for s in vec)
+    # Disable every loop -O3 may vectorize: a different, longer program
+    # in fewer vector instructions; then force width 2, interleave 1.
+    plan = seed
+    for s in vec:
+        plan = plan.with_answer("loop-vectorize", s.site_id, "disable")
+    off = ev.evaluate(plan)
+    assert off.ok, off.error
+    assert off.digest != out.digest
+    two = seed
+    for s in wide:
+        two = two.with_answer("loop-vectorize", s.site_id, "vectorize 2 1")
+    forced = ev.evaluate(two)
+    assert forced.ok and forced.digest not in (out.digest, off.digest)
+    for p, o in ((plan, off), (two, forced)):
+        v = validate_plan(ev.benchmark, p, ev.info, level="O3")
+        assert v.ok, v.error      # the self-check passes
+        assert v.how.startswith("SWITCHYARD_POLICY=script:")
+        assert (v.inst_count, v.text_size) == (o.inst_count, o.text_size)
+
+
+def test_evolve_mutates_vectorize_answers(gemm_o3):
+    ev, seed = gemm_o3
+    ev.evaluate(seed)
+    r = evolve(ev, seed, budget_seconds=90, budget_calls=12, seed=2)
+    assert r.best.ok and r.best.metric <= r.seed.metric
+    kinds = {k for p in ev.memo for k, _, _ in p.sites}
+    assert "loop-vectorize" in kinds, kinds
+
+
+def test_runtime_search_from_o3_on_a_small_budget(plugin):
+    ev = Evaluator("seidel2d", metric="runtime", level="O3", runs=3)
+    seed = oz_plan(ev.info, ev.benchmark, level="O3")
+    r = evolve(ev, seed, budget_seconds=60, budget_calls=5, seed=0)
+    assert r.seed.ok and 0 < r.seed.metric < 10
+    assert r.best.ok and r.best.metric <= r.seed.metric
+    assert ev.measurer.measured["runtime"] >= 2
+    v = validate_plan(ev.benchmark, r.best.plan, ev.info, level="O3")
+    assert v.ok, v.error
