@@ -65,40 +65,28 @@ template <typename OpT> std::optional<unsigned> log2OfRhs(OpT Op) {
 // the default (the type's name) would spell the namespaces as the
 // compiler does.
 
-/// x * 2^k -> x << k. Multiplication and left shift both wrap modulo 2^n,
-/// so they agree on every x; k < n because 2^k is an n-bit value. The
-/// multiplication's overflow flags are dropped, which can only remove
-/// poison.
-struct MulIPowerOfTwoToShLI : OpRewritePattern<arith::MulIOp> {
-  explicit MulIPowerOfTwoToShLI(MLIRContext *Ctx) : OpRewritePattern(Ctx) {
-    setDebugName("MulIPowerOfTwoToShLI");
+/// x op 2^k -> x shift k, for the two operations a power of two turns
+/// into a shift, each exact for every x:
+/// - x * 2^k -> x << k. Multiplication and left shift both wrap modulo
+///   2^n, so they agree on every x; k < n because 2^k is an n-bit value.
+///   The multiplication's overflow flags are dropped, which can only
+///   remove poison.
+/// - x /u 2^k -> x >>u k: unsigned division by a power of two is a logical
+///   right shift (the divisor is never 0).
+template <typename SourceOp, typename ShiftOp>
+struct PowerOfTwoToShift : OpRewritePattern<SourceOp> {
+  PowerOfTwoToShift(MLIRContext *Ctx, StringRef Name)
+      : OpRewritePattern<SourceOp>(Ctx) {
+    this->setDebugName(Name);
   }
-  LogicalResult matchAndRewrite(arith::MulIOp Op,
+  LogicalResult matchAndRewrite(SourceOp Op,
                                 PatternRewriter &Rewriter) const override {
     std::optional<unsigned> K = log2OfRhs(Op);
     if (!K)
       return failure();
     Value Amount =
         createScalarOrSplatConstant(Rewriter, Op.getLoc(), Op.getType(), *K);
-    Rewriter.replaceOpWithNewOp<arith::ShLIOp>(Op, Op.getLhs(), Amount);
-    return success();
-  }
-};
-
-/// x /u 2^k -> x >>u k: unsigned division by a power of two is a logical
-/// right shift, for every x (the divisor is never 0).
-struct DivUIPowerOfTwoToShRUI : OpRewritePattern<arith::DivUIOp> {
-  explicit DivUIPowerOfTwoToShRUI(MLIRContext *Ctx) : OpRewritePattern(Ctx) {
-    setDebugName("DivUIPowerOfTwoToShRUI");
-  }
-  LogicalResult matchAndRewrite(arith::DivUIOp Op,
-                                PatternRewriter &Rewriter) const override {
-    std::optional<unsigned> K = log2OfRhs(Op);
-    if (!K)
-      return failure();
-    Value Amount =
-        createScalarOrSplatConstant(Rewriter, Op.getLoc(), Op.getType(), *K);
-    Rewriter.replaceOpWithNewOp<arith::ShRUIOp>(Op, Op.getLhs(), Amount);
+    Rewriter.replaceOpWithNewOp<ShiftOp>(Op, Op.getLhs(), Amount);
     return success();
   }
 };
@@ -156,8 +144,12 @@ void populateCanonicalize(RewritePatternSet &Patterns) {
 }
 
 void populateArith(RewritePatternSet &Patterns) {
-  Patterns.add<MulIPowerOfTwoToShLI, DivUIPowerOfTwoToShRUI,
-               RemUIPowerOfTwoToAndI, MulFTwoToAddF>(Patterns.getContext());
+  MLIRContext *Ctx = Patterns.getContext();
+  Patterns.add<PowerOfTwoToShift<arith::MulIOp, arith::ShLIOp>>(
+      Ctx, "MulIPowerOfTwoToShLI");
+  Patterns.add<PowerOfTwoToShift<arith::DivUIOp, arith::ShRUIOp>>(
+      Ctx, "DivUIPowerOfTwoToShRUI");
+  Patterns.add<RemUIPowerOfTwoToAndI, MulFTwoToAddF>(Ctx);
 }
 
 void populateLinalgGeneralize(RewritePatternSet &Patterns) {
