@@ -488,6 +488,18 @@ def evaluate(name, decide, reps=10, allow_fp_reorder=False):
     return check_result(name, run_lowered(lowered, reps), allow_fp_reorder)
 
 
+def _harnessed_kernel(name, reps, all_values):
+    """A fresh temporary directory with kernel \p name in its timing
+    harness as in.mlir: (the directory, in.mlir's path, out.mlir's path)."""
+    with open(kernel_path(name)) as f:
+        text = harness(f.read(), reps, all_values=all_values)
+    work = tempfile.TemporaryDirectory(prefix="sy-mlir-")
+    src = os.path.join(work.name, "in.mlir")
+    with open(src, "w") as f:
+        f.write(text)
+    return work, src, os.path.join(work.name, "out.mlir")
+
+
 class MLIRTilingEnv(Env):
     """Tiling on MLIR, Gymnasium-style. Each step answers the next
     `tile` decision about an op of `@kernel` (consumers first).
@@ -540,14 +552,8 @@ class MLIRTilingEnv(Env):
     def reset(self, *, seed=None, options=None):
         self.close()
         self._base()
-        with open(kernel_path(self.kernel)) as f:
-            text = harness(f.read(), self.reps,
-                          all_values=self.allow_fp_reorder)
-        self._dir = tempfile.TemporaryDirectory(prefix="sy-mlir-")
-        src = os.path.join(self._dir.name, "in.mlir")
-        self._out = os.path.join(self._dir.name, "out.mlir")
-        with open(src, "w") as f:
-            f.write(text)
+        self._dir, src, self._out = _harnessed_kernel(
+            self.kernel, self.reps, self.allow_fp_reorder)
         argv = [find_mlir_tool("mlir-opt"),
                 "--load-pass-plugin=" + find_mlir_plugin(self.plugin),
                 "--pass-pipeline=builtin.module(switchyard-tile,%s)"
@@ -853,14 +859,8 @@ class MLIRPassEnv(Env):
         self.close()
         if self.reward_kind == "runtime":
             self.baseline()
-        with open(kernel_path(self.kernel)) as f:
-            text = harness(f.read(), self.reps,
-                           all_values=self.allow_fp_reorder)
-        self._dir = tempfile.TemporaryDirectory(prefix="sy-mlir-")
-        src = os.path.join(self._dir.name, "in.mlir")
-        self._out = os.path.join(self._dir.name, "out.mlir")
-        with open(src, "w") as f:
-            f.write(text)
+        self._dir, src, self._out = _harnessed_kernel(
+            self.kernel, self.reps, self.allow_fp_reorder)
         argv = [find_mlir_tool("mlir-opt"),
                 "--load-pass-plugin=" + self.plugin,
                 "--pass-pipeline=builtin.module(%sswitchyard-mlir-pipeline"
