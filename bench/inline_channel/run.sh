@@ -10,7 +10,8 @@
 # every mode's output is byte-identical to the baseline, counts decisions,
 # and times the modes interleaved. Environment: REPS (default 5), PIPELINES
 # (default "inliner"; "inliner,o2" adds the whole O2 pipeline), FUNCTIONS
-# (default 2400), CLANG, CXX, OPT.
+# (default 2400), SOURCE (a C file to use instead of the generated one, e.g.
+# examples/bigprog/bigprog.c, the largest bundled program), CLANG, CXX, OPT.
 # OUT_DIR (default: a fresh /tmp/switchyard-inline-channel.*) keeps big.c,
 # big.ll, the bitcode of each mode, the Switchyard --log and results.json.
 
@@ -40,7 +41,11 @@ for t in "$CLANG" "$CXX" "$OPT" /usr/bin/python3; do
 done
 
 echo "out: $OUT"
-/usr/bin/python3 "$HERE/gen_tu.py" --functions "$FUNCTIONS" > "$OUT/big.c"
+if [[ -n ${SOURCE:-} ]]; then
+  cp "$SOURCE" "$OUT/big.c"
+else
+  /usr/bin/python3 "$HERE/gen_tu.py" --functions "$FUNCTIONS" > "$OUT/big.c"
+fi
 # -O2 with the LLVM passes disabled, not -O0: at -O0 clang marks every
 # function noinline, and the inliner then has no decision to ask about.
 "$CLANG" -O2 -Xclang -disable-llvm-passes -S -emit-llvm "$OUT/big.c" \
