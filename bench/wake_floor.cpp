@@ -112,10 +112,13 @@ void await(Slot &S, uint32_t Seen, char *Msg, bool Sleep) {
   std::memcpy(Msg, S.Data, MessageSize);
 }
 
-bool readFull(int Fd, char *Buf, size_t Size) {
+/// Moves exactly \p Size bytes with \p Op (read or write), through short
+/// transfers and signals.
+template <typename BufT, typename OpT>
+bool transferFull(int Fd, BufT *Buf, size_t Size, OpT Op) {
   size_t Done = 0;
   while (Done < Size) {
-    ssize_t N = ::read(Fd, Buf + Done, Size - Done);
+    ssize_t N = Op(Fd, Buf + Done, Size - Done);
     if (N < 0 && errno == EINTR)
       continue;
     if (N <= 0)
@@ -125,17 +128,12 @@ bool readFull(int Fd, char *Buf, size_t Size) {
   return true;
 }
 
+bool readFull(int Fd, char *Buf, size_t Size) {
+  return transferFull(Fd, Buf, Size, ::read);
+}
+
 bool writeFull(int Fd, const char *Buf, size_t Size) {
-  size_t Done = 0;
-  while (Done < Size) {
-    ssize_t N = ::write(Fd, Buf + Done, Size - Done);
-    if (N < 0 && errno == EINTR)
-      continue;
-    if (N <= 0)
-      return false;
-    Done += static_cast<size_t>(N);
-  }
-  return true;
+  return transferFull(Fd, Buf, Size, ::write);
 }
 
 void busyFor(std::chrono::microseconds Gap) {
