@@ -21,8 +21,9 @@ a model file, in one command (docs/production.md):
    and with the plugin and the model; `.text` bytes are compared and the
    program built with the model must pass its self-check.
 
-The split is fixed: programs of the bundled suite in name order, every
-third one (0, 3, 6, ...) held out.
+The split is fixed: the 33 programs the bundled suite had when the first
+model was trained (`SPLIT_PROGRAMS`), in name order, every third one (0, 3,
+6, ...) held out; programs added since are in neither part.
 """
 
 import argparse
@@ -64,9 +65,25 @@ def fnv1a64(data):
     return h
 
 
+#: The programs the split was drawn from: the suite as it was when the
+#: first model was trained (docs/production.md). Programs added since (the
+#: PolyBench-style kernels) are in neither part, so that the split, and so
+#: every result reported with it, stays the same.
+SPLIT_PROGRAMS = (
+    "bigprog", "demo", "multifile", "suite/avl", "suite/bignum",
+    "suite/bytecode", "suite/checksums", "suite/ciphers", "suite/dynprog",
+    "suite/eventsim", "suite/exprparse", "suite/fft", "suite/fpkernels",
+    "suite/fpreduce", "suite/gramschmidt", "suite/graphs", "suite/hashmap",
+    "suite/huffman", "suite/json", "suite/lexer", "suite/life", "suite/lz77",
+    "suite/lzw", "suite/matrix", "suite/nbody", "suite/rbtree", "suite/regex",
+    "suite/sat", "suite/sha256", "suite/sorting", "suite/stencil",
+    "suite/strsearch", "suite/sudoku")
+
+
 def split(suite):
-    """(train, held_out) benchmark lists of \\p suite."""
-    names = sorted(suite.names())
+    """(train, held_out) benchmark lists of \\p suite: of the programs of
+    `SPLIT_PROGRAMS` it has, in name order, every third held out."""
+    names = sorted(n for n in suite.names() if n in SPLIT_PROGRAMS)
     held = [n for i, n in enumerate(names) if i % 3 == 0]
     train = [n for n in names if n not in held]
     return train, held
