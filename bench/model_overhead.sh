@@ -28,7 +28,8 @@
 # The compiles run JOBS at a time (default 2): a count does not depend on
 # what else the machine runs.
 #
-# ONLY="a.c b.c" measures these inputs instead.
+# ONLY="a.c b.c" measures these inputs instead; VARIANTS_ONLY="plain
+# model1" only these variants.
 set -euo pipefail
 if [[ $# -lt 2 ]]; then
   echo "usage: [COUNTER=time|callgrind] $0 BUILD_DIR MODEL_FILE..." \
@@ -68,6 +69,15 @@ else
     VARIANTS+=("model$((i + 1))")
     MODEL_OF[model$((i + 1))]=${MODELS[$i]}
   done
+fi
+# VARIANTS_ONLY="plain model1" measures only these (plain is always kept:
+# the ratios are to it).
+if [[ -n ${VARIANTS_ONLY:-} ]]; then
+  kept=(plain)
+  for v in "${VARIANTS[@]:1}"; do
+    [[ " $VARIANTS_ONLY " == *" $v "* ]] && kept+=("$v")
+  done
+  VARIANTS=("${kept[@]}")
 fi
 while read -r var; do unset "$var"; done < <(compgen -e | grep '^SWITCHYARD_' || true)
 
@@ -160,7 +170,9 @@ row() {
   echo "$line"
 }
 
-for v in "${VARIANTS[@]:2}"; do echo "$v: ${MODEL_OF[$v]}"; done
+for v in "${VARIANTS[@]}"; do
+  if [[ $v == model* ]]; then echo "$v: ${MODEL_OF[$v]}"; fi
+done
 if [[ $COUNTER == callgrind ]]; then
   echo "$REPS run(s) per variant under valgrind --tool=callgrind;" \
        "millions of instructions executed (xN: variant/plain)"
