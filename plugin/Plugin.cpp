@@ -431,6 +431,19 @@ void registerCallbacks(PassBuilder &PB) {
         Err = failure(Why);
       else
         Loaded.TheModel = *M;
+      if (Loaded.TheModel) {
+        // Only the kinds the model answers are registered. A hook for any
+        // other kind would still run at every one of its sites (the pass
+        // gate at every optional pass) only to record the default: a cost
+        // to every compile, for an object that is the same without it.
+        std::vector<DecisionKind> Covered;
+        for (DecisionKind K : implementedKinds())
+          if (C->enabled(K) && Loaded.TheModel->find(K))
+            Covered.push_back(K);
+        if (Covered.empty())
+          Inert = true; // Nothing to decide: the compile is plain clang's.
+        C->Hooks = std::move(Covered);
+      }
     } else if (Policy.consume_front("replay:")) {
       auto L = DecisionLog::load(Policy.str());
       if (L)
