@@ -313,17 +313,22 @@ std::string builtinRulesPath() {
   return std::string(Path);
 }
 
-void registerRewrite(PassBuilder &PB, PassInstrumentationCallbacks &,
-                     const Config &C, const std::shared_ptr<Runtime> &RT) {
-  // Parsed and checked against their proof records once, here: a bad rule
-  // file fails the compile before it starts.
+/// The built-in rules and the user's (SWITCHYARD_RULES), parsed and checked
+/// against their proof records once: a bad rule file fails the compile
+/// before it starts.
+RewriteCatalog loadCatalog(const Config &C) {
   std::vector<std::string> Files = {builtinRulesPath()};
   Files.insert(Files.end(), C.RuleFiles.begin(), C.RuleFiles.end());
   RewriteCatalog Catalog;
   std::string Err;
   if (!Catalog.load(Files, Err))
     exitOnConfigError("rewrite rules: " + Err);
-  RT->Rewrite = std::make_unique<RewriteHook>(RT->Sessions, std::move(Catalog));
+  return Catalog;
+}
+
+void registerRewrite(PassBuilder &PB, PassInstrumentationCallbacks &,
+                     const Config &C, const std::shared_ptr<Runtime> &RT) {
+  RT->Rewrite = std::make_unique<RewriteHook>(RT->Sessions, loadCatalog(C));
   PB.registerPeepholeEPCallback(
       [RT](FunctionPassManager &FPM, OptimizationLevel) {
         FPM.addPass(RewritePass(*RT->Rewrite));
@@ -442,6 +447,11 @@ void registerCallbacks(PassBuilder &PB) {
             Covered.push_back(K);
         if (Covered.empty())
           Inert = true; // Nothing to decide: the compile is plain clang's.
+        // Rule files the user named are checked even when no rewrite is
+        // asked: a bad setting is an error, not silently unused.
+        if (!C->RuleFiles.empty() &&
+            !Loaded.TheModel->find(DecisionKind::Rewrite))
+          (void)loadCatalog(*C);
         C->Hooks = std::move(Covered);
       }
     } else if (Policy.consume_front("replay:")) {
