@@ -12,7 +12,6 @@ import numpy as np
 import xgboost as xgb
 
 from switchyard import train
-from switchyard.tools import llvm_version
 
 features = list(train.CHEAP_INLINE_FEATURES)
 rng = np.random.default_rng(1)
@@ -22,7 +21,4 @@ X[:, j] = rng.integers(0, 2, 4000)
 booster = xgb.train({"objective": "binary:logistic", "max_depth": 4,
                      "nthread": 1, "seed": 0},
                     xgb.DMatrix(X, label=X[:, j].copy()), 40)
-train.write_model(sys.argv[1], [{"kind": "inline", "features": features,
-                                 "actions": ["no", "yes"],
-                                 "xgboost": train.xgboost_json(booster)}],
-                  llvm_major=int(llvm_version().split(".")[0]))
+train.export(sys.argv[1], booster, features)
