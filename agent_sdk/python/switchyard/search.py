@@ -61,7 +61,8 @@ from .tools import (ToolError, count_ir_instructions, find_plugin,
                     find_tool, object_text_size, run)
 
 __all__ = ["Plan", "Outcome", "Site", "Evaluator", "SearchRun",
-           "oz_plan", "random_plans", "greedy", "evolve", "write_script",
+           "oz_plan", "random_plans", "greedy", "evolve", "climb",
+           "write_script",
            "plain_command", "validate_plan", "PlanValidation", "SITE_KINDS",
            "SITE_ANSWERS"]
 
@@ -173,7 +174,9 @@ def _legal_answers(request, kind):
 
 class Evaluator:
     """Compiles and measures plans on one benchmark (see the module doc).
-    \\p metric: "text", "binary" or "runtime" (what `Outcome.metric` is);
+    \\p metric: "text", "binary", "runtime" or "ir" (what `Outcome.metric`
+    is; "ir" is the IR instruction count, CompilerGym's objective, and
+    measures no `.text`: `text_size` stays -1 until a plan is validated);
     \\p cache: a `rewards.RewardCache` to share."""
 
     def __init__(self, benchmark, *, kinds=SITE_KINDS, metric="text",
@@ -263,6 +266,9 @@ class Evaluator:
         hash) into \\p outcome."""
         bitcode = observation.bitcode
         outcome.digest = _digest(observation)
+        if self.metric == "ir":
+            outcome.metric = observation.inst_count
+            return
         outcome.text_size = self.measurer.text_size(bitcode, outcome.digest)
         outcome.metric = outcome.text_size if self.metric == "text" else \
             self.measurer.measure(self.metric, bitcode, outcome.digest)
@@ -629,6 +635,106 @@ def evolve(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
             best = out
             run_.trace.append([round(budget.elapsed(), 2),
                                ev.calls - budget.calls0, best.metric])
+    run_.best = best
+    return budget.finish(run_)
+
+
+def _site_moves(plan, outcome, key):
+    """Plans that answer site \\p key of \\p outcome otherwise."""
+    s = outcome.sites[key]
+    current = plan.answers().get(key)
+    for a in s.legal:
+        if a != current and not (current is None and a == s.default):
+            yield plan.with_answer(key[0], key[1], a)
+    if current is not None:
+        yield plan.with_answer(key[0], key[1], None)
+
+
+def climb(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
+          seed=0, seeds=(), perturb=True):
+    """First-improvement local search from \\p seed_plan (or the best of
+    \\p seeds, plans tried first): sweeps that keep every move that
+    improves as soon as it is found, unlike `greedy`, which measures every
+    move before it takes one. A sweep tries, in this order:
+
+    1. every other answer at each site seen (inline sites first, in a
+       random order within a kind), the site set read again after each
+       kept move;
+    2. deleting each action, from the last to the first;
+    3. every action appended (`Evaluator.try_appends`), the best kept.
+
+    At a local optimum with budget left, and with \\p perturb, it starts
+    again from one to three random mutations (`_mutate`) of the best plan
+    (iterated local search); a restart's optimum replaces the best only
+    if it is better."""
+    rng = random.Random(seed)
+    budget = _Budget(ev, budget_seconds, budget_calls)
+    first = ev.evaluate(seed_plan)
+    best = first if first.ok else None
+    for p in seeds:
+        if budget.spent():
+            break
+        out = ev.evaluate(p)
+        if _better(out, best):
+            best = out
+    run_ = SearchRun("climb", best, seed=first)
+    if best is None:
+        run_.best = first
+        return budget.finish(run_)
+    run_.trace.append([round(budget.elapsed(), 2), ev.calls - budget.calls0,
+                       best.metric])
+    order = {k: i for i, k in enumerate(SITE_KINDS)}
+    current = best
+
+    def take(out):
+        nonlocal current, best
+        if not _better(out, current):
+            return False
+        current = out
+        if _better(out, best):
+            best = out
+            run_.trace.append([round(budget.elapsed(), 2),
+                               ev.calls - budget.calls0, best.metric])
+        return True
+
+    while not budget.spent():
+        improved = False
+        keys = sorted(current.sites,
+                      key=lambda k: (order.get(k[0], 9), rng.random()))
+        for key in keys:
+            if key not in current.sites:
+                continue   # the kept moves removed this site
+            for p in _site_moves(current.plan, current, key):
+                if budget.spent():
+                    break
+                if take(ev.evaluate(p)):
+                    improved = True
+                    break
+        i = len(current.plan.actions) - 1
+        while i >= 0 and not budget.spent():
+            actions = current.plan.actions
+            if i < len(actions) and take(ev.evaluate(current.plan.with_actions(
+                    actions[:i] + actions[i + 1:]))):
+                improved = True
+            i -= 1
+        if not budget.spent():
+            outs = ev.try_appends(current.plan, ev.action_names,
+                                  budget.spent).values()
+            top = min((o for o in outs if o.ok), key=Outcome.key,
+                      default=None)
+            if top is not None and take(top):
+                improved = True
+        if improved:
+            continue
+        if not perturb:
+            break
+        # A local optimum: restart near the best plan.
+        for _ in range(16):
+            child = _mutate(best.plan, best, ev, rng)
+            if child not in ev.memo:
+                break
+        out = ev.evaluate(child)
+        current = out if out.ok else best
     run_.best = best
     return budget.finish(run_)
 
