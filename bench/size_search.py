@@ -99,6 +99,7 @@ def run_one(bench, agent, budget, calls, seed, scripts, metric="text"):
            "site_answers": len(best.plan.sites),
            "seconds": round(r.seconds, 1), "calls": r.calls,
            "measure_calls": r.measure_calls, "evaluated": r.evaluated,
+           "moves": r.moves,
            "plan": best.plan.to_dict()}
     if scripts:
         os.makedirs(scripts, exist_ok=True)

@@ -33,6 +33,10 @@ plan with the same site answers continues instead of starting over.
 - `evolve`: a (mu + 1) evolutionary search from a seed plan: a tournament
   picks a parent among the best, one to three mutations (insert, delete,
   replace or swap actions; change a site's answer) make a child.
+- `climb`: first-improvement local search from a seed: every other answer
+  at each site, deleting each action, appending each action; every move
+  that helps is kept at once; at a local optimum, a random restart near
+  the best plan.
 
 Budgets are wall-clock seconds and compiler calls, whichever ends first.
 `validate_plan` measures a plan again from scratch without any of this:
@@ -454,6 +458,9 @@ class SearchRun:
     measure_calls: int = 0  # codegen runs (llc) not saved by the cache
     evaluated: int = 0      # distinct plans measured
     trace: List = field(default_factory=list)  # [seconds, calls, metric]
+    # Moves kept, by kind ("site", "delete", "append", "restart"): what a
+    # climb's gain came from.
+    moves: Dict[str, int] = field(default_factory=dict)
 
 
 class _Budget:
@@ -503,17 +510,21 @@ def random_plans(ev, budget_seconds=30.0, *, budget_calls=None, seed=0,
     return budget.finish(run_)
 
 
+def _site_moves(plan, outcome, key):
+    """Plans that answer site \\p key of \\p outcome otherwise."""
+    s = outcome.sites[key]
+    current = plan.answers().get(key)
+    for a in s.legal:
+        if a != current and not (current is None and a == s.default):
+            yield plan.with_answer(key[0], key[1], a)
+    if current is not None:
+        yield plan.with_answer(key[0], key[1], None)
+
+
 def _site_variants(plan, outcome):
     """Plans that differ from \\p plan at one site seen by its outcome."""
-    answers = plan.answers()
-    for (kind, site), s in sorted(outcome.sites.items()):
-        current = answers.get((kind, site))
-        for a in s.legal:
-            if a == current or (current is None and a == s.default):
-                continue
-            yield plan.with_answer(kind, site, a)
-        if current is not None:
-            yield plan.with_answer(kind, site, None)
+    for key in sorted(outcome.sites):
+        yield from _site_moves(plan, outcome, key)
 
 
 def greedy(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
@@ -639,17 +650,6 @@ def evolve(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
     return budget.finish(run_)
 
 
-def _site_moves(plan, outcome, key):
-    """Plans that answer site \\p key of \\p outcome otherwise."""
-    s = outcome.sites[key]
-    current = plan.answers().get(key)
-    for a in s.legal:
-        if a != current and not (current is None and a == s.default):
-            yield plan.with_answer(key[0], key[1], a)
-    if current is not None:
-        yield plan.with_answer(key[0], key[1], None)
-
-
 def climb(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
           seed=0, seeds=(), perturb=True):
     """First-improvement local search from \\p seed_plan (or the best of
@@ -686,11 +686,12 @@ def climb(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
     order = {k: i for i, k in enumerate(SITE_KINDS)}
     current = best
 
-    def take(out):
+    def take(out, move):
         nonlocal current, best
         if not _better(out, current):
             return False
         current = out
+        run_.moves[move] = run_.moves.get(move, 0) + 1
         if _better(out, best):
             best = out
             run_.trace.append([round(budget.elapsed(), 2),
@@ -707,22 +708,24 @@ def climb(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
             for p in _site_moves(current.plan, current, key):
                 if budget.spent():
                     break
-                if take(ev.evaluate(p)):
+                if take(ev.evaluate(p), "site"):
                     improved = True
                     break
         i = len(current.plan.actions) - 1
         while i >= 0 and not budget.spent():
             actions = current.plan.actions
-            if i < len(actions) and take(ev.evaluate(current.plan.with_actions(
-                    actions[:i] + actions[i + 1:]))):
-                improved = True
+            if i < len(actions):
+                shorter = current.plan.with_actions(actions[:i] +
+                                                    actions[i + 1:])
+                if take(ev.evaluate(shorter), "delete"):
+                    improved = True
             i -= 1
         if not budget.spent():
             outs = ev.try_appends(current.plan, ev.action_names,
                                   budget.spent).values()
             top = min((o for o in outs if o.ok), key=Outcome.key,
                       default=None)
-            if top is not None and take(top):
+            if top is not None and take(top, "append"):
                 improved = True
         if improved:
             continue
@@ -735,6 +738,7 @@ def climb(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
                 break
         out = ev.evaluate(child)
         current = out if out.ok else best
+        run_.moves["restart"] = run_.moves.get("restart", 0) + 1
     run_.best = best
     return budget.finish(run_)
 
