@@ -510,6 +510,18 @@ def random_plans(ev, budget_seconds=30.0, *, budget_calls=None, seed=0,
     return budget.finish(run_)
 
 
+def _best_of(ev, plans, best, budget):
+    """The best of \\p best and the outcomes of \\p plans, measured in
+    turn while \\p budget lasts."""
+    for p in plans:
+        if budget.spent():
+            break
+        out = ev.evaluate(p)
+        if _better(out, best):
+            best = out
+    return best
+
+
 def _site_moves(plan, outcome, key):
     """Plans that answer site \\p key of \\p outcome otherwise."""
     s = outcome.sites[key]
@@ -558,12 +570,7 @@ def greedy(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
                 variants.sort(key=lambda p: min(
                     (order.get(k, 9) for k, _, _ in
                      set(p.sites) ^ set(current.plan.sites)), default=9))
-            for p in variants:
-                if budget.spent():
-                    break
-                out = ev.evaluate(p)
-                if _better(out, best):
-                    best = out
+            best = _best_of(ev, variants, best, budget)
         if sites and sites_first:
             site_answers()
             appends()
@@ -670,13 +677,7 @@ def climb(ev, seed_plan=Plan(), budget_seconds=60.0, *, budget_calls=None,
     rng = random.Random(seed)
     budget = _Budget(ev, budget_seconds, budget_calls)
     first = ev.evaluate(seed_plan)
-    best = first if first.ok else None
-    for p in seeds:
-        if budget.spent():
-            break
-        out = ev.evaluate(p)
-        if _better(out, best):
-            best = out
+    best = _best_of(ev, seeds, first if first.ok else None, budget)
     run_ = SearchRun("climb", best, seed=first)
     if best is None:
         run_.best = first

@@ -14,6 +14,13 @@ from switchyard.search import (Evaluator, Plan, climb, evolve, greedy,
                                write_script)
 
 
+def _assert_replays(ev, best):
+    """\\p best, built again from scratch, is valid and measures the same."""
+    v = validate_plan(ev.benchmark, best.plan, ev.info)
+    assert v.ok, v.error
+    assert (v.inst_count, v.text_size) == (best.inst_count, best.text_size)
+
+
 @pytest.fixture(scope="module")
 def ev(plugin):
     return Evaluator("sha256")
@@ -117,10 +124,7 @@ def test_evolve_on_a_small_budget(plugin):
     r = evolve(ev, seed, budget_seconds=60, budget_calls=25, seed=1)
     assert r.calls <= 25 + 1 and r.evaluated >= 10
     assert r.best.ok and r.best.metric <= r.seed.metric
-    v = validate_plan(ev.benchmark, r.best.plan, ev.info)
-    assert v.ok, v.error
-    assert (v.inst_count, v.text_size) == (r.best.inst_count,
-                                           r.best.text_size)
+    _assert_replays(ev, r.best)
 
 
 def test_climb_keeps_each_move_that_helps(plugin):
@@ -141,10 +145,7 @@ def test_climb_keeps_each_move_that_helps(plugin):
     assert r.best.text_size < r.seed.text_size
     metrics = [t[2] for t in r.trace]
     assert metrics == sorted(metrics, reverse=True) and len(metrics) >= 2
-    v = validate_plan(ev.benchmark, r.best.plan, ev.info)
-    assert v.ok, v.error
-    assert (v.inst_count, v.text_size) == (r.best.inst_count,
-                                           r.best.text_size)
+    _assert_replays(ev, r.best)
 
 
 def test_climb_starts_from_the_best_of_its_seeds(plugin):
